@@ -43,3 +43,37 @@ def conn(database) -> Iterator[psycopg.Connection]:
     with database.connect() as c:
         yield c
         c.rollback()
+
+
+@pytest.fixture(scope="session")
+def mini_network(database) -> dict:
+    """Two small stores with bays, technicians, stock and one customer's vehicle, committed once per session.
+    Returns their ids. Tests that change these rows do so inside their rolled-back transaction."""
+    with database.connect() as c:
+        ids: dict = {}
+        for n, (code, region) in enumerate((("T001", 1), ("T002", 3))):
+            sid = c.execute(
+                """INSERT INTO store (code, name_zh, name_en, region_id, province_code, city_zh, city_en, lat, lon,
+                       store_type, size, opens_at, closes_at, rollout_wave, go_live_date)
+                   VALUES (%s, %s, %s, %s, '22', '北京', 'Beijing', 39.9, 116.4, 'direct', 'small', '08:30', '18:00',
+                       0, '2026-06-01') RETURNING id""",
+                (code, f"测试店{n}", f"Test store {n}", region),
+            ).fetchone()[0]
+            ids[f"store{n}"] = sid
+            ids[f"lift{n}"] = c.execute(
+                "INSERT INTO bay (store_id, kind, name) VALUES (%s, 'lift', 'L1') RETURNING id", (sid,)).fetchone()[0]
+            ids[f"lift{n}b"] = c.execute(
+                "INSERT INTO bay (store_id, kind, name) VALUES (%s, 'lift', 'L2') RETURNING id", (sid,)).fetchone()[0]
+            ids[f"paint{n}"] = c.execute(
+                "INSERT INTO bay (store_id, kind, name) VALUES (%s, 'paint', 'P1') RETURNING id", (sid,)).fetchone()[0]
+            ids[f"tech{n}"] = c.execute(
+                """INSERT INTO technician (home_store_id, name, skills, level, rating)
+                   VALUES (%s, '张师傅', ARRAY['maintenance','tyres','diagnostics'], 3, 88) RETURNING id""",
+                (sid,)).fetchone()[0]
+            ids[f"tech{n}b"] = c.execute(
+                """INSERT INTO technician (home_store_id, name, skills, level, rating)
+                   VALUES (%s, '李师傅', ARRAY['maintenance','electrical'], 4, 91) RETURNING id""",
+                (sid,)).fetchone()[0]
+            c.execute("INSERT INTO stock (store_id, part_id, qty) SELECT %s, id, 5 FROM part", (sid,))
+        c.commit()
+    return ids

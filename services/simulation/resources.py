@@ -234,6 +234,8 @@ def _build_technicians(
             s.add("electrical")
         if rng.random() < min(0.95, 0.2 * level):
             s.add("mechanical")
+        if "electrical" in s or "mechanical" in s:  # repairers diagnose: DIAG + repair is one job
+            s.add("diagnostics")
         skills.append(s)
     # Every needed skill is held by at least two technicians (when the store has two) so a day off or a
     # busy colleague does not block a whole service type; the most senior take it on.
@@ -246,6 +248,8 @@ def _build_technicians(
                 break
             if i not in holders:
                 skills[i].add(skill)
+                if skill in ("electrical", "mechanical"):
+                    skills[i].add("diagnostics")
                 holders.append(i)
     techs = []
     for i, level in enumerate(levels):

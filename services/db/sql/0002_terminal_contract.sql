@@ -416,7 +416,7 @@ BEGIN
         PERFORM terminal._fail('AS422', format('Work order %s cannot finish (%s) before it started (%s).', w.id,
             v_at, w.started_at), 'Check the terminal''s clock.');
     END IF;
-    UPDATE job SET period = tstzrange(lower(period), greatest(v_at, lower(period) + interval '1 second')),
+    UPDATE job SET period = tstzrange(lower(period), greatest(v_at, lower(period) + interval '1 microsecond')),
                    status = 'done'
     WHERE work_order_id = w.id AND status = 'active';
     UPDATE work_order SET status = 'quality_check', finished_at = v_at WHERE id = w.id;

@@ -137,7 +137,7 @@ def _poisson(rng: random.Random, lam: float) -> int:
 def peak_shape(concentration: float) -> tuple[float, float]:
     """(share of walk-ins in the morning peak, sd of the peak in minutes) for a peak concentration 0..1."""
     c = min(1.0, max(0.0, concentration))
-    return 0.30 + 0.62 * c, 80.0 - 55.0 * c
+    return 0.15 + 0.80 * c, 90.0 - 65.0 * c
 
 
 class StoreDemand:
@@ -174,8 +174,8 @@ class StoreDemand:
             m = rng.gauss(s.open_minute + 50, self._peak_sd)
         elif u < self._peak_share + self._bump_share:
             m = rng.gauss(825, 35)  # 13:45, after lunch
-        else:
-            m = rng.uniform(s.open_minute, s.close_minute - 60)
+        else:  # the rest of the day, thinning out toward closing (a triangular density falling to zero)
+            m = s.open_minute + (s.close_minute - 60 - s.open_minute) * (1.0 - math.sqrt(rng.random()))
         m = min(max(m, s.open_minute), s.close_minute - 40)
         return base + int(m)
 

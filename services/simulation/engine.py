@@ -21,7 +21,9 @@ SKILL_BIT = {s: 1 << i for i, s in enumerate(SKILLS)}
 # Event kinds; at equal times the heap orders by sequence number, i.e. by when the event was scheduled.
 _ARRIVE, _FINISH, _QC_DONE, _WAKE = 0, 1, 2, 3
 REWORK_PENALTY = 12.0  # rating points lost when the car is back for the same fault
-LAST_START_BEFORE_CLOSE = 30  # a walk-in expected to start later than this before closing is turned away
+LAST_START_BEFORE_CLOSE = 30  # a customer expected to start later than this before closing is turned away
+ADVISOR_EFFICIENCY = 0.85
+_MAINTENANCE = SKILL_BIT["maintenance"]
 
 
 class Job:
@@ -151,7 +153,10 @@ class StoreSimulator:
         self.carry = []
         queued_std = sum(j.std for j in queue)
         dispatcher: Dispatcher = policy.plan_store_day(shop)
-        n_on_duty = max(1, len(shop.on_duty))
+        # Servers the advisor counts on: general technicians on duty, at most one per lift-type bay, less
+        # lunch and hand-over time.
+        generalists = sum(1 for t in shop.on_duty if self.tech_mask[t] & _MAINTENANCE)
+        servers = max(1.0, ADVISOR_EFFICIENCY * min(generalists, len(self._bays_for["lift"])))
 
         bays, techs = store.bays, store.technicians
         bay_busy, tech_busy, idle_since = shop.bay_busy, shop.tech_busy, shop.tech_idle_since
@@ -169,11 +174,13 @@ class StoreSimulator:
             if kind == _ARRIVE:
                 req: Request = obj  # type: ignore[assignment]
                 need, bay_idx, std = self._shape(req.services)
-                if not req.booked:
-                    expected_wait = queued_std / n_on_duty
-                    if expected_wait > req.patience or now + expected_wait > last_start:
-                        balked += 1
-                        continue
+                # The advisor's estimate: the work queued ahead shared by today's team. A walk-in facing more
+                # than their patience leaves; anyone (booked too) who could not start before closing is told
+                # to come back another day — old-world stores booked without checking capacity.
+                expected_wait = queued_std / servers
+                if now + expected_wait > last_start or (not req.booked and expected_wait > req.patience):
+                    balked += 1
+                    continue
                 checkins += 1
                 parts_at = 0
                 for part, qty in req.parts:

@@ -223,7 +223,8 @@ class Job(Base):
     work_order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("work_order.id", ondelete="CASCADE"))
     store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
     bay_id: Mapped[int] = mapped_column(ForeignKey("bay.id"))
-    technician_id: Mapped[int] = mapped_column(ForeignKey("technician.id"))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technician.id"))
+    kind: Mapped[str] = mapped_column(server_default="service")
     period: Mapped[Range[datetime]] = mapped_column(TSTZRANGE)
     status: Mapped[str]
     __table_args__ = (Index("job_work_order_ix", "work_order_id"),)

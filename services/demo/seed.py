@@ -352,7 +352,10 @@ class _HistoryLoader:
                     ev.append(f"{wid}\t{w.store_id}\tdone\t{qc}\tqc@{self.codes[w.store_id]}\thistory\n")
                 if dl != "\\N":
                     ev.append(f"{wid}\t{w.store_id}\tdelivered\t{dl}\t{advisor}\thistory\n")
-                jb.append(f"{wid}\t{wid}\t{w.store_id}\t{w.bay_id}\t{w.technician_id}\t[{ts(w.started_at)},{fin})\tdone\n")
+                jb.append(f"{2 * wid}\t{wid}\t{w.store_id}\t{w.bay_id}\t{w.technician_id}\tservice\t"
+                          f"[{ts(w.started_at)},{fin})\tdone\n")
+                if qc != "\\N" and w.qc_done_at > w.finished_at:
+                    jb.append(f"{2 * wid + 1}\t{wid}\t{w.store_id}\t{w.qc_bay_id}\t\\N\tqc\t[{fin},{qc})\tdone\n")
                 for code, qty in w.parts:
                     pu.append(f"{wid}\t{w.store_id}\t{PART_ID[code]}\t{qty}\t{ts(w.started_at)}\n")
                 if w.rating is not None and dl != "\\N":
@@ -366,7 +369,7 @@ class _HistoryLoader:
                    wo, "work_orders")
         self._copy("work_order_item (work_order_id, line_no, service_type_id, price)", it, "items")
         self._copy("work_order_event (work_order_id, store_id, status, at, actor, source)", ev, "events")
-        self._copy("job (id, work_order_id, store_id, bay_id, technician_id, period, status)", jb, "jobs")
+        self._copy("job (id, work_order_id, store_id, bay_id, technician_id, kind, period, status)", jb, "jobs")
         self._copy("part_usage (work_order_id, store_id, part_id, qty, used_at)", pu, "part_usage")
         self._copy("rating (work_order_id, store_id, score, rated_at)", rt, "ratings")
         self._copy("complaint (store_id, work_order_id, text, created_at)", cp, "complaints")

@@ -52,9 +52,10 @@ def test_full_flow_writes_timeline_with_actors(conn, mini_network):
     assert finished - started == timedelta(minutes=50)
     assert conn.execute("SELECT qty FROM stock s JOIN part p ON p.id = s.part_id WHERE store_id = %s "
                         "AND p.code = 'OIL_FILTER'", (s,)).fetchone()[0] == 4
-    job = conn.execute("SELECT status, upper(period) - lower(period) FROM job WHERE work_order_id = %s",
-                       (wo,)).fetchone()
-    assert job == ("done", timedelta(minutes=50))
+    jobs = conn.execute("SELECT kind, status, bay_id, upper(period) - lower(period) FROM job "
+                        "WHERE work_order_id = %s ORDER BY lower(period)", (wo,)).fetchall()
+    # the technician's work, then the quality check keeping the vehicle on the same bay until 'done'
+    assert jobs == [("service", "done", bay, timedelta(minutes=50)), ("qc", "done", bay, timedelta(minutes=10))]
     assert conn.execute("SELECT score FROM rating WHERE work_order_id = %s", (wo,)).fetchone()[0] == 95
 
 
@@ -73,6 +74,26 @@ def test_bad_plate_is_refused(conn, mini_network):
     msg = refused(conn, "SELECT terminal.check_in(%s, %s, 'x', ARRAY['TYRE'])", (ev(), mini_network["store0"]),
                   "AS422")
     assert "not a valid licence plate" in msg
+
+
+def test_quality_check_on_another_bay_frees_the_service_bay(conn, mini_network):
+    s, lift, lift_b, tech = (mini_network[k] for k in ("store0", "lift0", "lift0b", "tech0"))
+    t0 = datetime.now(timezone.utc) - timedelta(hours=2)
+    w1 = check_in(conn, s, plate="京Q10001", at=t0)
+    w2 = check_in(conn, s, plate="京Q10002", at=t0)
+    w3 = check_in(conn, s, plate="京Q10003", at=t0)
+    at = [t0 + timedelta(minutes=10 * k) for k in range(10)]
+    conn.execute("SELECT terminal.start_job(%s, %s, %s, %s, 'pad', %s)", (ev(), w1, lift, tech, at[1]))
+    conn.execute("SELECT terminal.finish_job(%s, %s, 'pad', %s, %s)", (ev(), w1, at[2], lift_b))
+    # the service bay is free at once, the QC bay is occupied until the check is done
+    conn.execute("SELECT terminal.start_job(%s, %s, %s, %s, 'pad', %s)", (ev(), w2, lift, tech, at[3]))
+    assert "Bay" in refused(conn, "SELECT terminal.start_job(%s, %s, %s, %s, 'pad', %s)",
+                            (ev(), w3, lift_b, mini_network["tech0b"], at[3]), "AS409")
+    conn.execute("SELECT terminal.set_status(%s, %s, 'done', 'qc', %s)", (ev(), w1, at[4]))
+    conn.execute("SELECT terminal.start_job(%s, %s, %s, %s, 'pad', %s)",
+                 (ev(), w3, lift_b, mini_network["tech0b"], at[5]))
+    assert conn.execute("SELECT count(*) FROM job WHERE work_order_id = %s AND status = 'active'", (w1,)
+                        ).fetchone()[0] == 0
 
 
 def test_status_cannot_go_backwards(conn, mini_network):

@@ -152,6 +152,12 @@ RETURNS void LANGUAGE sql AS $$
     VALUES (w.id, w.store_id, p_status, p_at, p_actor, 'terminal', p_event_id);
 $$;
 
+-- Which bay kinds can take work that needs a given kind: an alignment bay has a lift too.
+CREATE FUNCTION terminal.bay_accepts(p_bay_kind text, p_needed text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT p_bay_kind = p_needed OR (p_needed = 'lift' AND p_bay_kind = 'alignment')
+$$;
+
 -- heartbeat: a terminal says it is alive. Notifies only when the store comes back online.
 CREATE FUNCTION terminal.heartbeat(p_terminal_id text, p_store_id integer, p_at timestamptz DEFAULT NULL)
 RETURNS void LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
@@ -284,7 +290,7 @@ BEGIN
         END IF;
         IF b.store_id <> s.id THEN
             PERFORM terminal._fail('AS409', format('Booking %s is for another store.', p_booking_id),
-                'Check the vehicle in v_at the store it was booked for, or without the booking.');
+                'Check the vehicle in at the store it was booked for, or without the booking.');
         END IF;
         IF b.status <> 'booked' THEN
             PERFORM terminal._fail('AS409', format('Booking %s is already %s.', p_booking_id, b.status),
@@ -358,11 +364,11 @@ BEGIN
             SELECT 1 FROM shift sh WHERE sh.technician_id = t.id AND sh.store_id = w.store_id
               AND sh.period @> v_at));
     IF NOT FOUND THEN
-        PERFORM terminal._fail('AS404', format('Technician %s does not work v_at this store now.', p_technician_id),
+        PERFORM terminal._fail('AS404', format('Technician %s does not work at this store now.', p_technician_id),
             'Pick a technician of this store, or one on loan to it today.');
     END IF;
     IF NOT EXISTS (SELECT 1 FROM work_order_item i JOIN service_type st ON st.id = i.service_type_id
-                   WHERE i.work_order_id = w.id AND st.bay_kind = bkind) THEN
+                   WHERE i.work_order_id = w.id AND terminal.bay_accepts(bkind, st.bay_kind)) THEN
         SELECT string_agg(DISTINCT st.bay_kind, ', ') INTO missing
         FROM work_order_item i JOIN service_type st ON st.id = i.service_type_id WHERE i.work_order_id = w.id;
         PERFORM terminal._fail('AS409', format('Bay %s is a %s bay; this job needs a %s bay.', p_bay_id,
@@ -381,10 +387,10 @@ BEGIN
         RETURNING id INTO jid;
     EXCEPTION WHEN exclusion_violation THEN
         IF SQLERRM LIKE '%job_bay_no_overlap%' THEN
-            PERFORM terminal._fail('AS409', format('Bay %s is busy with another job v_at %s.', p_bay_id, v_at),
+            PERFORM terminal._fail('AS409', format('Bay %s is busy with another job at %s.', p_bay_id, v_at),
                 'Finish the job on that bay first, or pick a free bay.');
         END IF;
-        PERFORM terminal._fail('AS409', format('Technician %s is busy with another job v_at %s.', p_technician_id,
+        PERFORM terminal._fail('AS409', format('Technician %s is busy with another job at %s.', p_technician_id,
             v_at), 'Finish the technician''s current job first, or pick another technician.');
     END;
     UPDATE work_order SET status = 'in_service', started_at = v_at WHERE id = w.id;
@@ -395,18 +401,23 @@ BEGIN
     RETURN jid;
 END $$;
 
--- finish_job: the technician finishes; the vehicle goes to quality check.
+-- finish_job: the technician finishes; the vehicle goes to quality check, on the same bay unless p_qc_bay_id
+-- names another (a wash/QC bay), which stays occupied until the check is done.
 CREATE FUNCTION terminal.finish_job(
-    p_event_id uuid, p_work_order_id bigint, p_actor text DEFAULT NULL, p_at timestamptz DEFAULT NULL)
+    p_event_id uuid, p_work_order_id bigint, p_actor text DEFAULT NULL, p_at timestamptz DEFAULT NULL,
+    p_qc_bay_id integer DEFAULT NULL)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
     w work_order;
     prior bigint;
     v_at timestamptz := terminal._check_time(p_at);
     v_actor text := terminal._actor(coalesce(p_actor, 'terminal'));
+    service_bay integer;
+    service_end timestamptz;
 BEGIN
     w := terminal._work_order(p_work_order_id);
-    prior := terminal._claim(p_event_id, w.store_id, 'finish_job', concat_ws('|', p_work_order_id, p_actor, p_at));
+    prior := terminal._claim(p_event_id, w.store_id, 'finish_job',
+        concat_ws('|', p_work_order_id, p_actor, p_at, p_qc_bay_id));
     IF prior IS NOT NULL THEN RETURN prior; END IF;
     IF w.status <> 'in_service' THEN
         PERFORM terminal._fail('AS409', format('Work order %s is %s, not in service; it cannot be finished.',
@@ -418,7 +429,21 @@ BEGIN
     END IF;
     UPDATE job SET period = tstzrange(lower(period), greatest(v_at, lower(period) + interval '1 microsecond')),
                    status = 'done'
-    WHERE work_order_id = w.id AND status = 'active';
+    WHERE work_order_id = w.id AND status = 'active' AND kind = 'service'
+    RETURNING bay_id, upper(period) INTO service_bay, service_end;
+    IF p_qc_bay_id IS NOT NULL AND NOT EXISTS (
+            SELECT 1 FROM bay WHERE id = p_qc_bay_id AND store_id = w.store_id AND active) THEN
+        PERFORM terminal._fail('AS404', format('Bay %s is not a bay of this store.', p_qc_bay_id),
+            'Pick the quality-check bay from the store''s board, or leave it out.');
+    END IF;
+    BEGIN
+        INSERT INTO job (work_order_id, store_id, bay_id, technician_id, kind, period, status)
+        VALUES (w.id, w.store_id, coalesce(p_qc_bay_id, service_bay), NULL, 'qc',
+                tstzrange(greatest(v_at, service_end), NULL), 'active');
+    EXCEPTION WHEN exclusion_violation THEN
+        PERFORM terminal._fail('AS409', format('Bay %s is busy; the quality check cannot start there at %s.',
+            coalesce(p_qc_bay_id, service_bay), v_at), 'Finish the check on that bay first, or pick another bay.');
+    END;
     UPDATE work_order SET status = 'quality_check', finished_at = v_at WHERE id = w.id;
     PERFORM terminal._event(w, 'quality_check', v_at, v_actor, p_event_id);
     PERFORM terminal._settle(p_event_id, w.id);
@@ -469,6 +494,9 @@ BEGIN
         PERFORM terminal._fail('AS422', format('The time %s is before the work order''s last step (%s).', v_at,
             coalesce(w.finished_at, w.started_at, w.checked_in_at)), 'Check the terminal''s clock.');
     END IF;
+    UPDATE job SET period = tstzrange(lower(period), greatest(v_at, lower(period) + interval '1 microsecond')),
+                   status = 'done'
+    WHERE work_order_id = w.id AND status = 'active' AND kind = 'qc' AND p_status <> 'cancelled';
     IF p_status = 'cancelled' THEN
         UPDATE job SET status = 'cancelled' WHERE work_order_id = w.id AND status IN ('planned', 'active');
         UPDATE work_order SET status = 'cancelled' WHERE id = w.id;
@@ -615,7 +643,7 @@ BEGIN
             terminal.book(uuid, integer, text, text[], timestamptz, text, text, text, integer),
             terminal.check_in(uuid, integer, text, text[], bigint, text, timestamptz, text, text),
             terminal.start_job(uuid, bigint, integer, integer, text, timestamptz),
-            terminal.finish_job(uuid, bigint, text, timestamptz),
+            terminal.finish_job(uuid, bigint, text, timestamptz, integer),
             terminal.set_status(uuid, bigint, text, text, timestamptz),
             terminal.use_part(uuid, bigint, text, integer, text, timestamptz),
             terminal.rate(uuid, bigint, integer, text, timestamptz),

@@ -230,6 +230,27 @@ class Job(Base):
     __table_args__ = (Index("job_work_order_ix", "work_order_id"),)
 
 
+class JobArchive(Base):
+    """Finished jobs before the archive horizon (see job_archive in 0001_schema.sql)."""
+
+    __tablename__ = "job_archive"
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    work_order_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("work_order.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    bay_id: Mapped[int] = mapped_column(ForeignKey("bay.id"))
+    technician_id: Mapped[int | None] = mapped_column(ForeignKey("technician.id"))
+    kind: Mapped[str]
+    period: Mapped[Range[datetime]] = mapped_column(TSTZRANGE)
+    status: Mapped[str]
+    __table_args__ = (Index("job_archive_work_order_ix", "work_order_id"),)
+
+
+class JobArchiveHorizon(Base):
+    __tablename__ = "job_archive_horizon"
+    singleton: Mapped[bool] = mapped_column(primary_key=True, server_default="true")
+    upto: Mapped[datetime]
+
+
 class Part(Base):
     __tablename__ = "part"
     id: Mapped[int] = mapped_column(SmallInteger, primary_key=True, autoincrement=False)

@@ -36,7 +36,7 @@ SETTING_KEY = "demo_network"
 # Tables the history fills, in load order (parents first). Their secondary indexes and constraints other than
 # the primary key and checks are dropped for the load and rebuilt after it.
 BULK_TABLES = ("customer", "vehicle", "shift", "booking", "work_order", "work_order_item", "work_order_event",
-               "job", "part_usage", "rating", "complaint")
+               "job_archive", "part_usage", "rating", "complaint")
 
 SERVICE_ID = {s.code: s.id for s in catalog.SERVICE_TYPES}
 SERVICE_PRICE = {s.code: s.price for s in catalog.SERVICE_TYPES}
@@ -67,6 +67,7 @@ class SeedResult:
     seconds: float
     rows: dict[str, int] = field(default_factory=dict)
     reused: bool = False
+    phases: dict[str, float] = field(default_factory=dict)  # seconds per phase
 
     def summary(self) -> str:
         if self.reused:
@@ -76,7 +77,7 @@ class SeedResult:
         parts = ", ".join(f"{k} {v:,}" for k, v in self.rows.items())
         return (f"Built the demo network: {self.options.stores} stores, {self.options.days} days "
                 f"({self.options.first_day()} – {self.options.last_day()}), {total:,} rows in {self.seconds:.0f} s.\n"
-                f"  {parts}")
+                f"  {parts}\n  phases (s): {self.phases}")
 
 
 def is_seeded(db: Database) -> bool:
@@ -105,6 +106,14 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
         raise DomainError("The history must be between 1 and 400 days long.")
     report = progress or (lambda fraction, message: None)
     t0 = _time.perf_counter()
+    phases: dict[str, float] = {}
+    mark = [t0]
+
+    def phase(name: str) -> None:
+        now = _time.perf_counter()
+        phases[name] = round(now - mark[0], 2)
+        mark[0] = now
+
     migrate.upgrade(db)
     if is_seeded(db):
         if not rebuild:
@@ -122,6 +131,7 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
         if conn.execute("SELECT count(*) FROM store").fetchone()[0]:
             raise DomainError("The database already holds stores that are not a demo network; seed an empty "
                               "database instead.")
+    phase("prepare")
     report(0.01, "正在布置门店… Placing the stores…")
     first = opts.first_day()
     placements = place_stores(seed=opts.seed, total=opts.stores, start=first + timedelta(days=max(0, opts.days - 84)))
@@ -132,7 +142,9 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
         conn.execute("SET LOCAL maintenance_work_mem = '256MB'")
         saved = _drop_bulk_constraints(conn)
         report(0.03, "正在写入门店、工位、技师… Stores, bays, technicians…")
+        phase("network_build")
         rows.update(_load_network(conn, network, placements, opts))
+        phase("network_load")
         loader = _HistoryLoader(conn, network, first, datetime.now(timezone.utc))
         done = 0
         for chunk in simulate_parallel(network, opts.days, first, seed=opts.seed, workers=opts.workers,
@@ -142,9 +154,14 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
             report(0.05 + 0.75 * done / len(network.stores),
                    f"正在模拟历史 {done}/{len(network.stores)} 家门店… Simulating history, {done} stores")
         rows.update(loader.rows)
+        phase("history_simulate_and_copy")
         report(0.82, "正在建立索引和约束… Building indexes and constraints…")
         _restore_bulk_constraints(conn, saved)
+        _check_history_overlaps(conn)
+        conn.execute("INSERT INTO job_archive_horizon (upto) SELECT coalesce(max(upper(period)), now()) "
+                     "FROM job_archive")
         _reset_sequences(conn)
+        phase("indexes_and_constraints")
         report(0.92, "正在汇总指标… Rolling up the KPIs…")
         conn.execute("SELECT kpi.refresh(%s, %s)", (first, opts.last_day()))
         _demo_users(conn, placements)
@@ -153,11 +170,13 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
             (SETTING_KEY, json.dumps({"stores": opts.stores, "days": opts.days, "seed": opts.seed,
                                       "end": opts.last_day().isoformat(), "first": first.isoformat()})))
         conn.commit()
+        phase("kpi_rollup_and_commit")
     with db.connect(autocommit=True) as conn:
         report(0.97, "正在更新统计信息… Analysing…")
         conn.execute("ANALYZE")
+    phase("analyze")
     report(1.0, "演示网络已就绪 The demo network is ready")
-    return SeedResult(opts, _time.perf_counter() - t0, rows)
+    return SeedResult(opts, _time.perf_counter() - t0, rows, phases=phases)
 
 
 # --- bulk-load mode -----------------------------------------------------------------------------------------
@@ -191,6 +210,22 @@ def _drop_bulk_constraints(conn: psycopg.Connection) -> list[tuple[str, str]]:
 def _restore_bulk_constraints(conn: psycopg.Connection, rebuild: list[tuple[str, str]]) -> None:
     for _kind, statement in rebuild:
         conn.execute(statement)
+
+
+def _check_history_overlaps(conn: psycopg.Connection) -> None:
+    """The archive has no exclusion constraint: prove in bulk (one sort per resource) that no bay and no
+    technician was ever booked twice in the loaded history, or fail the whole seed."""
+    for column in ("bay_id", "technician_id"):
+        clash = conn.execute(f"""
+            SELECT {column}, lower(period) FROM (
+                SELECT {column}, period,
+                       max(upper(period)) OVER (PARTITION BY {column} ORDER BY lower(period), id
+                                                ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS busy_until
+                FROM job_archive WHERE {column} IS NOT NULL AND status <> 'cancelled') x
+            WHERE busy_until > lower(period) LIMIT 1""").fetchone()
+        if clash:
+            raise DomainError(f"The simulated history books {column.split('_')[0]} {clash[0]} twice at {clash[1]}; "
+                              "the demo network was not loaded.")
 
 
 def _reset_sequences(conn: psycopg.Connection) -> None:
@@ -369,7 +404,7 @@ class _HistoryLoader:
                    wo, "work_orders")
         self._copy("work_order_item (work_order_id, line_no, service_type_id, price)", it, "items")
         self._copy("work_order_event (work_order_id, store_id, status, at, actor, source)", ev, "events")
-        self._copy("job (id, work_order_id, store_id, bay_id, technician_id, kind, period, status)", jb, "jobs")
+        self._copy("job_archive (id, work_order_id, store_id, bay_id, technician_id, kind, period, status)", jb, "jobs")
         self._copy("part_usage (work_order_id, store_id, part_id, qty, used_at)", pu, "part_usage")
         self._copy("rating (work_order_id, store_id, score, rated_at)", rt, "ratings")
         self._copy("complaint (store_id, work_order_id, text, created_at)", cp, "complaints")

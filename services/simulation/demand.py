@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import random
 from bisect import bisect
+from collections.abc import Mapping
 from itertools import accumulate
 from typing import TYPE_CHECKING
 
@@ -27,9 +28,10 @@ MAIN_SERVICE_WEIGHTS: dict[str, float] = {
     "DIAG": 0.07,
     "ELEC": 0.07,
     "MECH": 0.09,
-    "BODY": 0.06,
-    "PAINT": 0.05,
+    "BODY": 0.09,
+    "PAINT": 0.08,
 }
+REFERENCE_LIFT_BAYS = 6
 REPAIR_SERVICES = frozenset({"ELEC", "MECH", "BODY", "PAINT"})
 SECOND_SERVICE_SHARE = 0.30
 # What a customer adds to the main job; both must fit one bay and one technician's skills.
@@ -65,7 +67,12 @@ PARTS_PER_SERVICE: dict[str, tuple[tuple[str, float, tuple[int, ...]], ...]] = {
     "TYRE": (("TYRE_205_55R16", 1.0, (1, 2, 2, 2, 2, 2, 4, 4, 4)),),
     "ALIGN": (),
     "DIAG": (),
-    "ELEC": (("BATTERY", 0.4, (1,)), ("ALTERNATOR", 0.15, (1,)), ("HEADLAMP", 0.2, (1,)), ("WIPER_BLADE", 0.2, (2,))),
+    "ELEC": (
+        ("BATTERY", 0.4, (1,)),
+        ("ALTERNATOR", 0.15, (1,)),
+        ("HEADLAMP", 0.2, (1,)),
+        ("WIPER_BLADE", 0.2, (2,)),
+    ),
     "MECH": (
         ("BRAKE_PADS", 0.45, (1,)),
         ("BRAKE_DISC", 0.25, (2,)),
@@ -83,6 +90,7 @@ MAX_REQUESTS_PER_DAY = 250  # request ids reserve this many per store-day
 REWORK_ID_OFFSET = 500_000  # a rework's id is its original's id plus this (reworks never rework again)
 STORE_ID_STRIDE = 1_000_000  # request id = store id × stride + day × MAX_REQUESTS_PER_DAY + k
 RATING_SHARE = 0.60
+EARLY_ARRIVAL = 45  # the earliest walk-ins wait at the door this many minutes before opening
 PATIENCE_FLOOR = 150  # nobody walks out over a queue shorter than this (minutes)
 
 
@@ -102,17 +110,31 @@ def offered_services(bay_kinds: set[str]) -> tuple[str, ...]:
     )
 
 
-def main_service_weights(offered: tuple[str, ...], repair_mix: float) -> dict[str, float]:
-    """Normalised main-service shares at a store."""
+def main_service_weights(
+    offered: tuple[str, ...], repair_mix: float, bay_counts: Mapping[str, int] | None = None
+) -> dict[str, float]:
+    """Normalised main-service shares at a store.
+
+    Body and paint work comes in proportion to the store's body bays and paint booths per lift-type bay
+    (insurers and fleets send accident repairs to shops by their capacity), relative to a reference layout of
+    one body bay and one booth per REFERENCE_LIFT_BAYS lift-type bays.
+    """
     raw = {c: MAIN_SERVICE_WEIGHTS[c] * (repair_mix if c in REPAIR_SERVICES else 1.0) for c in offered}
+    if bay_counts:
+        lifts = max(1, bay_counts.get("lift", 0) + bay_counts.get("alignment", 0))
+        for code, kind in (("BODY", "body"), ("PAINT", "paint")):
+            if code in raw:
+                raw[code] *= bay_counts.get(kind, 0) * REFERENCE_LIFT_BAYS / lifts
     total = sum(raw.values())
     return {c: w / total for c, w in raw.items()}
 
 
-def expected_part_use(offered: tuple[str, ...], repair_mix: float) -> dict[str, float]:
+def expected_part_use(
+    offered: tuple[str, ...], repair_mix: float, bay_counts: Mapping[str, int] | None = None
+) -> dict[str, float]:
     """Expected quantity of each part per request at a store (for stocking levels)."""
     use: dict[str, float] = {}
-    for main, w in main_service_weights(offered, repair_mix).items():
+    for main, w in main_service_weights(offered, repair_mix, bay_counts).items():
         seconds = {c: p for c, p in SECOND_SERVICE_WEIGHTS[main].items() if c in offered}
         total2 = sum(seconds.values())
         share = {main: 1.0}
@@ -134,10 +156,18 @@ def _poisson(rng: random.Random, lam: float) -> int:
     return k
 
 
-def peak_shape(concentration: float) -> tuple[float, float]:
-    """(share of walk-ins in the morning peak, sd of the peak in minutes) for a peak concentration 0..1."""
-    c = min(1.0, max(0.0, concentration))
-    return 0.15 + 0.80 * c, 90.0 - 65.0 * c
+PEAK_MAX = 1.6
+
+
+def peak_shape(concentration: float) -> tuple[float, float, float]:
+    """Morning peak of walk-ins for a concentration 0 … PEAK_MAX: (share, sd in minutes, centre after opening).
+
+    Up to 1 the peak gets taller and narrower and moves toward opening; beyond 1 customers come ever earlier
+    and queue at the door before the store opens.
+    """
+    c = min(PEAK_MAX, max(0.0, concentration))
+    low = min(c, 1.0)
+    return 0.15 + 0.82 * low, 90.0 - 70.0 * low, 50.0 - 20.0 * low - 60.0 * max(0.0, c - 1.0)
 
 
 class StoreDemand:
@@ -148,15 +178,25 @@ class StoreDemand:
     """
 
     __slots__ = (
-        "store", "seed", "_mains", "_main_cum", "_seconds", "_parts", "_peak_share", "_peak_sd",
+        "store",
+        "seed",
+        "_mains",
+        "_main_cum",
+        "_seconds",
+        "_parts",
+        "_peak_share",
+        "_peak_sd",
         "_bump_share",
+        "_peak_offset",
+        "_interned",
+        "_amounts",
     )
 
     def __init__(self, store: StoreSpec, seed: int) -> None:
         self.store = store
         self.seed = seed
         prof = store.profile
-        weights = main_service_weights(store.offered, prof.repair_mix)
+        weights = main_service_weights(store.offered, prof.repair_mix, store.bay_counts)
         self._mains = tuple(weights)
         self._main_cum = tuple(accumulate(weights.values()))
         self._seconds: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}
@@ -164,44 +204,54 @@ class StoreDemand:
             options = {c: p for c, p in SECOND_SERVICE_WEIGHTS[main].items() if c in store.offered}
             self._seconds[main] = (tuple(options), tuple(accumulate(options.values()))) if options else None
         self._parts = PARTS_PER_SERVICE
-        self._peak_share, self._peak_sd = peak_shape(prof.peak_concentration)
+        self._peak_share, self._peak_sd, self._peak_offset = peak_shape(prof.peak_concentration)
         self._bump_share = 0.12
+        self._interned: dict[tuple[tuple[str, int], ...], tuple[tuple[str, int], ...]] = {}
+        self._amounts: dict[tuple[str, ...], int] = {}
 
     def _arrival_minute(self, rng: random.Random, base: int) -> int:
         s = self.store
         u = rng.random()
         if u < self._peak_share:
-            m = rng.gauss(s.open_minute + 50, self._peak_sd)
+            m = rng.gauss(s.open_minute + self._peak_offset, self._peak_sd)
         elif u < self._peak_share + self._bump_share:
             m = rng.gauss(825, 35)  # 13:45, after lunch
-        else:  # the rest of the day, thinning out toward closing (a triangular density falling to zero)
-            m = s.open_minute + (s.close_minute - 60 - s.open_minute) * (1.0 - math.sqrt(rng.random()))
-        m = min(max(m, s.open_minute), s.close_minute - 40)
+        else:
+            m = rng.uniform(s.open_minute, s.close_minute - 90)
+        m = min(max(m, s.open_minute - EARLY_ARRIVAL), s.close_minute - 40)
         return base + int(m)
 
     def day(self, day: int, weekday: int) -> list[Request]:
         """The requests whose customers first ask this store on `day`, in arrival order."""
         store, prof = self.store, self.store.profile
         rng = random.Random((self.seed * 1_000_003 + store.id) * 100_003 + day)
-        lam = prof.demand_mean * WEEKDAY_FACTORS[weekday] * rng.gammavariate(
-            1.0 / DAY_FACTOR_CV**2, DAY_FACTOR_CV**2
+        lam = (
+            prof.demand_mean
+            * WEEKDAY_FACTORS[weekday]
+            * rng.gammavariate(1.0 / DAY_FACTOR_CV**2, DAY_FACTOR_CV**2)
         )
         n = min(_poisson(rng, lam), MAX_REQUESTS_PER_DAY)
         base = day * MINUTES_PER_DAY
         id0 = store.id * STORE_ID_STRIDE + day * MAX_REQUESTS_PER_DAY
-        rnd, gauss, randint = rng.random, rng.gauss, rng.randint
+        rnd, gauss, log = rng.random, rng.gauss, math.log
         mains, main_cum, seconds, parts_of = self._mains, self._main_cum, self._seconds, self._parts
+        interned, amounts = self._interned, self._amounts
+        patience_mean = prof.patience_minutes
         open_m = store.open_minute
         last_slot = (store.close_minute - 90 - open_m) // 30
         cust0, ncust = store.customer_first_id, store.customer_count
         out: list[Request] = []
         for k in range(n):
             if rnd() < prof.booked_share:
-                # Old-world bookings pile up like walk-ins (no capacity check); slots on the half hour.
-                slot = (self._arrival_minute(rng, 0) - open_m + 15) // 30
+                # Old-world bookings: some follow the customer's wish (the morning) without any capacity
+                # check, the rest (booking_spread) the advisor spreads over the day; slots on the half hour.
+                if rnd() < prof.booking_spread:
+                    slot = int(rnd() * (last_slot + 1))
+                else:
+                    slot = (self._arrival_minute(rng, 0) - open_m + 15) // 30
                 booked_for = base + open_m + 30 * min(max(slot, 0), last_slot)
                 arrival = max(base + open_m, booked_for + round(gauss(-5.0, 12.0)))
-                created = (day - randint(1, 7)) * MINUTES_PER_DAY + randint(480, 1320)
+                created = (day - 1 - int(rnd() * 7)) * MINUTES_PER_DAY + 480 + int(rnd() * 841)
                 booked = True
             else:
                 arrival = self._arrival_minute(rng, base)
@@ -219,6 +269,12 @@ class StoreDemand:
                     if prob >= 1.0 or rnd() < prob:
                         q = qtys[0] if len(qtys) == 1 else qtys[int(rnd() * len(qtys))]
                         parts[part] = parts.get(part, 0) + q
+            # Share equal part lists between requests: less memory, and pickle sends each once.
+            used = tuple(parts.items())
+            used = interned.setdefault(used, used)
+            amount = amounts.get(services)
+            if amount is None:
+                amount = amounts[services] = sum(SERVICE_BY_CODE[c].price for c in services)
             cid = cust0 + int(rnd() * ncust)
             out.append(
                 Request(
@@ -232,16 +288,16 @@ class StoreDemand:
                     created,
                     booked_for,
                     services,
-                    tuple(parts.items()),
-                    sum(SERVICE_BY_CODE[c].price for c in services),
+                    used,
+                    amount,
                     math.exp(gauss(-0.5 * WORK_FACTOR_SD**2, WORK_FACTOR_SD)),
-                    randint(8, 15),
+                    8 + int(rnd() * 8),
                     max(5, int(math.exp(gauss(3.9, 0.8)))),  # median ≈ 50 min
-                    PATIENCE_FLOOR + int(rng.expovariate(1.0 / prof.patience_minutes)),
+                    PATIENCE_FLOOR + int(-log(1.0 - rnd()) * patience_mean),
                     rnd() < RATING_SHARE,
                     gauss(0.0, 1.0),
                     rnd(),
-                    randint(3, 30),
+                    3 + int(rnd() * 28),
                     rnd(),
                     None,
                 )

@@ -22,17 +22,27 @@ SKILL_BIT = {s: 1 << i for i, s in enumerate(SKILLS)}
 _ARRIVE, _FINISH, _QC_DONE, _WAKE = 0, 1, 2, 3
 REWORK_PENALTY = 12.0  # rating points lost when the car is back for the same fault
 LAST_START_BEFORE_CLOSE = 30  # a customer expected to start later than this before closing is turned away
-ADVISOR_EFFICIENCY = 0.85
-_MAINTENANCE = SKILL_BIT["maintenance"]
+ADVISOR_EFFICIENCY = 1.0
+LAST_START_BEFORE_SHIFT_END = 20
+JOB_IN_PROGRESS_REST = 45  # minutes: what the advisor adds for the jobs already on the bays
+_GROUP = {"lift": 0, "alignment": 0, "body": 1, "paint": 2}
 
 
 class Job:
     """A checked-in vehicle waiting for (or in) service at a store."""
 
-    __slots__ = ("req", "ready_at", "parts_at", "need", "bays", "std", "checked_in_at", "price")
+    __slots__ = ("req", "ready_at", "parts_at", "need", "bays", "std", "group", "checked_in_at", "price")
 
     def __init__(
-        self, req: Request, ready_at: int, parts_at: int, need: int, bays: tuple[int, ...], std: int, price: float
+        self,
+        req: Request,
+        ready_at: int,
+        parts_at: int,
+        need: int,
+        bays: tuple[int, ...],
+        std: int,
+        group: int,
+        price: float,
     ) -> None:
         self.req = req
         self.ready_at = ready_at  # max(arrival, booked time): the customer's claim to be served starts here
@@ -40,6 +50,7 @@ class Job:
         self.need = need  # bitmask of required skills (SKILL_BIT)
         self.bays = bays  # acceptable bay indices, preferred first
         self.std = std  # standard minutes
+        self.group = group  # which queue the advisor counts it in: 0 lift-type bays, 1 body, 2 paint
         self.checked_in_at = req.arrival
         self.price = price  # factor agreed at check-in (store price level × policy)
 
@@ -53,8 +64,19 @@ class Workshop:
     """
 
     __slots__ = (
-        "store", "day", "bays", "techs", "bay_busy", "tech_busy", "tech_idle_since", "tech_mask", "window",
-        "on_duty", "queue", "requests",
+        "store",
+        "day",
+        "bays",
+        "techs",
+        "bay_busy",
+        "tech_busy",
+        "tech_idle_since",
+        "tech_mask",
+        "window",
+        "on_duty",
+        "queue",
+        "requests",
+        "tech_skill_count",
     )
 
     def __init__(self, store: StoreSpec, day: int, tech_mask: list[int]) -> None:
@@ -66,6 +88,7 @@ class Workshop:
         self.tech_busy = [False] * len(store.technicians)
         self.tech_idle_since = [0] * len(store.technicians)
         self.tech_mask = tech_mask
+        self.tech_skill_count = [len(t.skills) for t in store.technicians]
         self.window: list[tuple[int, int, int, int]] = []
         self.on_duty: list[int] = []
         self.queue: list[Job] = []
@@ -102,17 +125,30 @@ class StoreSimulator:
         for need, kinds in BAY_ACCEPTS.items():
             by_kind[need] = tuple(i for kind in kinds for i, b in enumerate(store.bays) if b.kind == kind)
         self._bays_for = by_kind
-        self._job_shape: dict[tuple[str, ...], tuple[int, tuple[int, ...], int]] = {}
+        self._job_shape: dict[tuple[str, ...], tuple[int, tuple[int, ...], int, int]] = {}
 
-    def _shape(self, services: tuple[str, ...]) -> tuple[int, tuple[int, ...], int]:
+    def _shape(self, services: tuple[str, ...]) -> tuple[int, tuple[int, ...], int, int]:
+        """(skill mask, acceptable bay indices, standard minutes, advisor queue group) of a service combination."""
         shape = self._job_shape.get(services)
         if shape is None:
             need = 0
             for code in services:
                 need |= SKILL_BIT[SERVICE_BY_CODE[code].skill]
             std = sum(SERVICE_BY_CODE[c].std_minutes for c in services)
-            shape = self._job_shape[services] = (need, self._bays_for[wo_bay_kind(services)], std)
+            kind = wo_bay_kind(services)
+            shape = self._job_shape[services] = (need, self._bays_for[kind], std, _GROUP.get(kind, 0))
         return shape
+
+    def _servers(self, on_duty: list[int]) -> list[float]:
+        """How many jobs of each advisor group the store can run at once today (bays ∧ qualified people)."""
+        counts = [0.0, 0.0, 0.0]
+        for group, (skill, kinds) in enumerate(
+            (("maintenance", ("lift", "alignment")), ("body", ("body",)), ("paint", ("paint",)))
+        ):
+            people = sum(1 for t in on_duty if self.tech_mask[t] & SKILL_BIT[skill])
+            bays = sum(1 for b in self.store.bays if b.kind in kinds)
+            counts[group] = ADVISOR_EFFICIENCY * min(people, bays)
+        return counts
 
     def run_day(self, day: int, requests: Iterable[Request]) -> tuple[list[WorkOrder], StoreDay]:
         store, prof, params, policy = self.store, self.store.profile, self.params, self.policy
@@ -141,7 +177,14 @@ class StoreSimulator:
             if tech.day_off == weekday:
                 window.append((0, 0, 0, 0))
                 continue
-            window.append((base + tech.shift_start, base + tech.lunch_start, base + tech.lunch_end, base + tech.shift_end))
+            window.append(
+                (
+                    base + tech.shift_start,
+                    base + tech.lunch_start,
+                    base + tech.lunch_end,
+                    base + tech.shift_end,
+                )
+            )
             shop.on_duty.append(t)
             shop.tech_idle_since[t] = base + tech.shift_start
             heap.append((base + tech.shift_start, seq, _WAKE, None))
@@ -151,12 +194,13 @@ class StoreSimulator:
         queue = shop.queue
         queue.extend(self.carry)
         self.carry = []
-        queued_std = sum(j.std for j in queue)
+        queued = [0.0, 0.0, 0.0]  # standard minutes waiting per advisor group
+        for j in queue:
+            queued[j.group] += j.std
         dispatcher: Dispatcher = policy.plan_store_day(shop)
-        # Servers the advisor counts on: general technicians on duty, at most one per lift-type bay, less
-        # lunch and hand-over time.
-        generalists = sum(1 for t in shop.on_duty if self.tech_mask[t] & _MAINTENANCE)
-        servers = max(1.0, ADVISOR_EFFICIENCY * min(generalists, len(self._bays_for["lift"])))
+        servers = self._servers(shop.on_duty)
+        # skill mask → (technicians on duty who have all of it, latest sensible start for them)
+        qualified: dict[int, tuple[int, int]] = {}
 
         bays, techs = store.bays, store.technicians
         bay_busy, tech_busy, idle_since = shop.bay_busy, shop.tech_busy, shop.tech_idle_since
@@ -164,7 +208,11 @@ class StoreSimulator:
         free_bays = len(bays) - len(wash)
         free_techs = len(techs)
         occupied = checkins = balked = shortages = 0
-        rating_base, per_hour, noise_sd = params.rating_base, params.rating_per_wait_hour, params.rating_noise_sd
+        rating_base, per_hour, noise_sd = (
+            params.rating_base,
+            params.rating_per_wait_hour,
+            params.rating_noise_sd,
+        )
         rework_rate = prof.rework_rate
         horizon = self.days
         out: list[WorkOrder] = []
@@ -173,12 +221,24 @@ class StoreSimulator:
             now, _, kind, obj = heappop(heap)
             if kind == _ARRIVE:
                 req: Request = obj  # type: ignore[assignment]
-                need, bay_idx, std = self._shape(req.services)
-                # The advisor's estimate: the work queued ahead shared by today's team. A walk-in facing more
-                # than their patience leaves; anyone (booked too) who could not start before closing is told
-                # to come back another day — old-world stores booked without checking capacity.
-                expected_wait = queued_std / servers
-                if now + expected_wait > last_start or (not req.booked and expected_wait > req.patience):
+                need, bay_idx, std, group = self._shape(req.services)
+                # The advisor's estimate: the work queued ahead for the same kind of bay, shared by today's
+                # technicians who can do this job, plus the rest of a job in progress. A walk-in facing more
+                # than their patience leaves; anyone (booked too: old-world stores booked without checking
+                # capacity) who could not start before the last able technician goes home is told to come
+                # back another day.
+                able = qualified.get(need)
+                if able is None:
+                    people = [t for t in shop.on_duty if self.tech_mask[t] & need == need]
+                    home = max((window[t][3] for t in people), default=0) - LAST_START_BEFORE_SHIFT_END
+                    able = qualified[need] = (len(people), min(last_start, home))
+                capacity = min(servers[group], able[0])
+                if capacity:
+                    ahead = queued[group]
+                    expected_wait = (ahead + JOB_IN_PROGRESS_REST) / capacity if ahead else 0.0
+                else:
+                    expected_wait = 1e9
+                if now + expected_wait > able[1] or (not req.booked and expected_wait > req.patience):
                     balked += 1
                     continue
                 checkins += 1
@@ -199,8 +259,8 @@ class StoreSimulator:
                     heappush(heap, (ready, seq, _WAKE, None))
                     seq += 1
                 price = store.profile.price_level * policy.price_factor(req, store, now)
-                queue.append(Job(req, ready, parts_at, need, bay_idx, std, price))
-                queued_std += std
+                queue.append(Job(req, ready, parts_at, need, bay_idx, std, group, price))
+                queued[group] += std
             elif kind == _FINISH:
                 job, b, t, started = obj  # type: ignore[misc]
                 tech_busy[t] = False
@@ -213,7 +273,7 @@ class StoreSimulator:
                         bay_busy[w] = True
                         bay_busy[b] = False
                         free_bays += 1
-                        occupied += max(0, min(now, close_abs) - max(started, open_abs))
+                        occupied += _clipped(started, now, open_abs, close_abs)
                         break
                 heappush(heap, (now + job.req.qc_minutes, seq, _QC_DONE, (job, b, t, started, now, qc_bay)))
                 seq += 1
@@ -222,23 +282,29 @@ class StoreSimulator:
                 bay_busy[qc_bay] = False
                 if qc_bay == b:
                     free_bays += 1
-                    occupied += max(0, min(now, close_abs) - max(started, open_abs))
+                    occupied += _clipped(started, now, open_abs, close_abs)
                 else:
-                    occupied += max(0, min(now, close_abs) - max(finished, open_abs))
+                    occupied += _clipped(finished, now, open_abs, close_abs)
                 req = job.req
                 tech = techs[t]
                 delivered = now + req.pickup_delay
                 if delivered > close_abs + 30:  # collected the next morning
                     delivered = base + MINUTES_PER_DAY + store.open_minute + req.pickup_delay % 60
-                since = req.arrival if req.booked_for is None or req.booked_for < req.arrival else req.booked_for
+                since = (
+                    req.arrival if req.booked_for is None or req.booked_for < req.arrival else req.booked_for
+                )
                 wait_h = (started - since) / 60.0
                 rating = None
                 if req.rates:
-                    score = rating_base + 1.5 * (tech.level - 3) - per_hour * wait_h + noise_sd * req.rating_noise
+                    score = (
+                        rating_base + 1.5 * (tech.level - 3) - per_hour * wait_h + noise_sd * req.rating_noise
+                    )
                     if req.rework_of is not None:
                         score -= REWORK_PENALTY
                     rating = 0 if score < 0 else 100 if score > 100 else round(score)
-                p_complaint = 0.003 + 0.01 * max(0.0, wait_h - 1.5) + (0.04 if req.rework_of is not None else 0.0)
+                p_complaint = 0.003 + (0.01 * (wait_h - 1.5) if wait_h > 1.5 else 0.0)
+                if req.rework_of is not None:
+                    p_complaint += 0.04
                 if req.rework_of is None and req.rework_u < rework_rate * (1.45 - 0.15 * tech.level):
                     back = day + req.rework_days
                     if back < horizon:
@@ -279,16 +345,19 @@ class StoreSimulator:
                         or b not in job.bays
                         or self.tech_mask[t] & job.need != job.need
                         or not shop.on_shift(t, now)
-                        or max(job.ready_at, job.parts_at) > now
+                        or job.ready_at > now
+                        or job.parts_at > now
                     ):
                         raise RuntimeError(f"{policy.name}: infeasible assignment at store {store.id}, {now}")
                     queue.remove(job)
-                    queued_std -= job.std
+                    queued[job.group] -= job.std
                     bay_busy[b] = True
                     free_bays -= 1
                     tech_busy[t] = True
                     free_techs -= 1
-                    duration = max(5, round(job.std * job.req.work_factor / techs[t].speed))
+                    duration = round(job.std * job.req.work_factor / techs[t].speed)
+                    if duration < 5:
+                        duration = 5
                     heappush(heap, (now + duration, seq, _FINISH, (job, b, t, now)))
                     seq += 1
 
@@ -305,6 +374,15 @@ class StoreSimulator:
             len(queue),
         )
         return out, stats
+
+
+def _clipped(start: int, end: int, open_abs: int, close_abs: int) -> int:
+    """Minutes of [start, end) inside opening hours: overtime keeps bays busy but is not utilization."""
+    if start < open_abs:
+        start = open_abs
+    if end > close_abs:
+        end = close_abs
+    return end - start if end > start else 0
 
 
 def _policy(policy: Policy | None) -> Policy:
@@ -372,7 +450,9 @@ def simulate(
 def _simulate_network(
     network: NetworkSpec, ids: list[int], days: int, start_date: date, policy: Policy, seed: int
 ) -> Iterator[StoreResult]:
-    sims = {sid: StoreSimulator(network.store(sid), network.params, policy, seed, start_date, days) for sid in ids}
+    sims = {
+        sid: StoreSimulator(network.store(sid), network.params, policy, seed, start_date, days) for sid in ids
+    }
     demands = {sid: StoreDemand(network.store(sid), seed) for sid in ids}
     orders: dict[int, list[WorkOrder]] = {sid: [] for sid in ids}
     stats: dict[int, list[StoreDay]] = {sid: [] for sid in ids}
@@ -386,7 +466,9 @@ def _simulate_network(
             for req in demands[sid].day(day, weekday):
                 target = policy.choose_store(req, view)
                 if target not in routed:
-                    raise ValueError(f"{policy.name}: request {req.request_id} sent to unknown store {target}")
+                    raise ValueError(
+                        f"{policy.name}: request {req.request_id} sent to unknown store {target}"
+                    )
                 routed[target].append(req)
         for sid in ids:
             wos, sd = sims[sid].run_day(day, sorted(routed[sid], key=lambda r: (r.arrival, r.request_id)))
@@ -416,10 +498,29 @@ def _init_worker(network: NetworkSpec, days: int, start_date: date, policy: Poli
     _WORKER = (network, days, start_date, policy, seed)
 
 
-def _run_chunk(store_ids: Sequence[int]) -> list[StoreResult]:
+_Packed = tuple[int, list[tuple[object, ...]], list[tuple[int, ...]]]
+
+
+def _run_chunk(store_ids: Sequence[int]) -> list[_Packed]:
+    """Worker side: simulate stores and pack each result by columns.
+
+    Pickling a million NamedTuples costs more than simulating them on this kind of machine; columns of plain
+    values (with the repeated service and parts tuples sent once thanks to pickle's memo) are ~4× cheaper.
+    """
     assert _WORKER is not None, "worker not initialised"
     network, days, start_date, policy, seed = _WORKER
-    return [simulate_store(network, sid, days, start_date, policy, seed) for sid in store_ids]
+    out = []
+    for sid in store_ids:
+        r = simulate_store(network, sid, days, start_date, policy, seed)
+        out.append((sid, list(zip(*r.work_orders, strict=True)), [tuple(sd) for sd in r.store_days]))
+    return out
+
+
+def _unpack(packed: _Packed) -> StoreResult:
+    sid, columns, days = packed
+    make_wo, make_day = WorkOrder._make, StoreDay._make
+    orders = tuple(map(make_wo, zip(*columns, strict=True))) if columns else ()
+    return StoreResult(sid, orders, tuple(map(make_day, days)))
 
 
 def simulate_parallel(
@@ -451,16 +552,15 @@ def simulate_parallel(
     with ProcessPoolExecutor(
         max_workers=workers, initializer=_init_worker, initargs=(network, days, start_date, policy, seed)
     ) as pool:
-        in_flight: list[Future[list[StoreResult]]] = []
+        in_flight: list[Future[list[_Packed]]] = []
         todo = iter(chunks)
         for chunk in todo:
             in_flight.append(pool.submit(_run_chunk, chunk))
             if len(in_flight) >= 2 * workers:
                 break
         while in_flight:
-            result = in_flight.pop(0).result()
+            packed = in_flight.pop(0).result()
             nxt = next(todo, None)
             if nxt is not None:
                 in_flight.append(pool.submit(_run_chunk, nxt))
-            yield result
-
+            yield [_unpack(p) for p in packed]

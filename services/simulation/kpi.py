@@ -34,8 +34,22 @@ class Kpis:
 
 class _Sums:
     __slots__ = (
-        "wos", "wait", "amount", "rating_sum", "rated", "rework", "cross", "complaints", "store_days", "open",
-        "occupied", "tech_days", "checkins", "balked", "shortages", "stores",
+        "wos",
+        "wait",
+        "amount",
+        "rating_sum",
+        "rated",
+        "rework",
+        "cross",
+        "complaints",
+        "store_days",
+        "open",
+        "occupied",
+        "tech_days",
+        "checkins",
+        "balked",
+        "shortages",
+        "stores",
     )
 
     def __init__(self) -> None:

@@ -24,11 +24,13 @@ class RegionParams:
     techs_per_bay: float  # technicians employed per service bay (→ technician output)
     # --- fixed story parameters ---
     booked_share: float = 0.35  # share of requests booked ahead (phone, WeChat, Excel in the old world)
+    booking_spread: float = 0.5  # share of bookings spread over the day; the rest cluster like walk-ins
     repair_mix: float = 1.0  # weight of repair work (electrical, mechanical, body, paint) against maintenance
     stock_coverage_days: float = 4.0  # parts stocked for this many days of average use after a restock
     restock_every_days: int = 3  # regular parts delivery from the regional warehouse
     parts_delay_minutes: int = 180  # emergency delivery of a missing part
     rework_rate: float = 0.03  # chance that a fix by an average (level 3) technician fails within 30 days
+    demand_spread: float = 0.28  # log-sd of store attractiveness within the region (location, reputation)
     patience_minutes: float = 300.0  # mean patience of a walk-in beyond demand.PATIENCE_FLOOR (minutes)
 
 
@@ -40,39 +42,112 @@ class SimParams:
     rating_base: float = 91.0  # rating of a zero-wait visit by an average technician
     rating_per_wait_hour: float = 5.0  # rating points lost per hour of waiting
     rating_noise_sd: float = 7.0
-    store_demand_sd: float = 0.28  # log-sd of store attractiveness (location, reputation) within a region
     store_staff_sd: float = 0.15  # log-sd of staffing per bay between stores of a region
     customers_per_daily_vehicle: float = 20.0  # customer pool size per expected vehicle a day
     meta: dict[str, object] = field(default_factory=dict)  # provenance written by calibration
 
 
 # Starting point before calibration: the story of each region (see DOMAIN.md, "before" picture).
-# 华东: app bookings common, dense warehouse network, busy. 华南: fierce competition → discounts, bookings
-# ignored, everyone comes at opening, tight parts stock. 西北: remote, weekly parts trucks, quiet stores.
-# 东北: cold-climate repair mix (batteries, starters) lifts the ticket. 西南: hard to hire good technicians.
+# 华东: app bookings common and spread over the day, dense warehouse network, evenly busy stores.
+# 华南: fierce competition → discounts; few bookings, everyone comes at opening and waits; tight parts stock.
+# 西北: remote, weekly parts trucks but deep stock; quiet stores; customers book and come when told.
+# 东北: cold-climate repair mix (batteries, starters) lifts the ticket; lean, productive teams that plan work.
+# 西南: hard to hire good technicians, more rework; 华北/华中: in between.
 DEFAULT_PARAMS = SimParams(
     regions={
-        "N": RegionParams(3.0, 0.55, 0.95, 0.95, booked_share=0.30, repair_mix=0.95,
-                          stock_coverage_days=4.0, restock_every_days=3, parts_delay_minutes=180,
-                          rework_rate=0.030),
-        "NE": RegionParams(3.2, 0.45, 1.05, 0.75, booked_share=0.30, repair_mix=1.35,
-                           stock_coverage_days=4.0, restock_every_days=3, parts_delay_minutes=200,
-                           rework_rate=0.028),
-        "E": RegionParams(5.5, 0.55, 0.85, 1.05, booked_share=0.45, repair_mix=0.9,
-                          stock_coverage_days=2.5, restock_every_days=2, parts_delay_minutes=120,
-                          rework_rate=0.025),
-        "C": RegionParams(3.4, 0.55, 0.95, 0.95, booked_share=0.30, repair_mix=1.0,
-                          stock_coverage_days=4.0, restock_every_days=3, parts_delay_minutes=180,
-                          rework_rate=0.032),
-        "S": RegionParams(4.2, 0.85, 0.90, 1.05, booked_share=0.20, repair_mix=1.0,
-                          stock_coverage_days=2.5, restock_every_days=3, parts_delay_minutes=180,
-                          rework_rate=0.035),
-        "SW": RegionParams(3.2, 0.55, 0.90, 1.0, booked_share=0.25, repair_mix=1.0,
-                           stock_coverage_days=5.0, restock_every_days=4, parts_delay_minutes=240,
-                           rework_rate=0.040),
-        "NW": RegionParams(2.7, 0.30, 0.95, 0.90, booked_share=0.30, repair_mix=1.0,
-                           stock_coverage_days=9.0, restock_every_days=7, parts_delay_minutes=300,
-                           rework_rate=0.030),
+        "N": RegionParams(
+            2.6,
+            0.55,
+            0.91,
+            0.87,
+            booked_share=0.30,
+            booking_spread=0.4,
+            repair_mix=0.95,
+            stock_coverage_days=4.0,
+            restock_every_days=3,
+            parts_delay_minutes=180,
+            rework_rate=0.030,
+        ),
+        "NE": RegionParams(
+            3.0,
+            0.30,
+            0.98,
+            0.75,
+            booked_share=0.60,
+            booking_spread=0.9,
+            repair_mix=1.35,
+            stock_coverage_days=6.0,
+            restock_every_days=3,
+            parts_delay_minutes=200,
+            rework_rate=0.028,
+        ),
+        "E": RegionParams(
+            6.0,
+            0.30,
+            0.80,
+            1.29,
+            booked_share=0.55,
+            booking_spread=0.8,
+            repair_mix=0.9,
+            stock_coverage_days=3.0,
+            restock_every_days=2,
+            parts_delay_minutes=120,
+            rework_rate=0.025,
+            demand_spread=0.10,
+        ),
+        "C": RegionParams(
+            3.05,
+            0.90,
+            0.95,
+            1.07,
+            booked_share=0.30,
+            booking_spread=0.4,
+            repair_mix=1.0,
+            stock_coverage_days=4.0,
+            restock_every_days=3,
+            parts_delay_minutes=180,
+            rework_rate=0.032,
+        ),
+        "S": RegionParams(
+            3.9,
+            0.95,
+            0.90,
+            1.21,
+            booked_share=0.20,
+            booking_spread=0.3,
+            repair_mix=1.0,
+            stock_coverage_days=2.5,
+            restock_every_days=3,
+            parts_delay_minutes=240,
+            rework_rate=0.035,
+            patience_minutes=480.0,
+        ),
+        "SW": RegionParams(
+            2.8,
+            0.90,
+            0.89,
+            1.04,
+            booked_share=0.25,
+            booking_spread=0.4,
+            repair_mix=1.0,
+            stock_coverage_days=5.0,
+            restock_every_days=4,
+            parts_delay_minutes=240,
+            rework_rate=0.040,
+        ),
+        "NW": RegionParams(
+            2.25,
+            0.30,
+            0.87,
+            0.81,
+            booked_share=0.40,
+            booking_spread=0.7,
+            repair_mix=1.0,
+            stock_coverage_days=10.0,
+            restock_every_days=7,
+            parts_delay_minutes=240,
+            rework_rate=0.030,
+        ),
     }
 )
 

@@ -66,7 +66,8 @@ class Policy(Protocol):
 
 class FcfsDispatcher:
     """First come, first served, first fit: walk the queue in arrival order and start every job for which a
-    bay of the right kind and a qualified technician on shift are free; the technician idle longest gets it.
+    bay of the right kind and a qualified technician on shift are free. The foreman gives it to the least
+    versatile qualified technician (keeping all-rounders free), the one idle longest among equals.
 
     A job that cannot start (parts missing, booked time not reached, no bay of its kind) does not hold up the
     jobs behind it — the advisor simply takes the next car.
@@ -83,6 +84,7 @@ class FcfsDispatcher:
         if not avail:
             return []
         bay_busy, masks, idle = shop.bay_busy, shop.tech_mask, shop.tech_idle_since
+        skill_counts = shop.tech_skill_count
         out: list[Assignment] = []
         taken: list[int] = []
         for job in shop.queue:
@@ -95,10 +97,12 @@ class FcfsDispatcher:
                     break
             if bay < 0:
                 continue
-            need, best, best_idle = job.need, -1, 1 << 62
+            need, best, best_key = job.need, -1, (99, 1 << 62)
             for t in avail:
-                if masks[t] & need == need and idle[t] < best_idle:
-                    best, best_idle = t, idle[t]
+                if masks[t] & need == need:
+                    key = (skill_counts[t], idle[t])
+                    if key < best_key:
+                        best, best_key = t, key
             if best < 0:
                 continue
             out.append((job, bay, best))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import math
 import random
 from collections.abc import Iterator, Sequence
@@ -63,6 +64,7 @@ class StoreProfile:
     demand_mean: float  # expected requests per average day
     demand_factor: float  # attractiveness relative to the region's average store (mean 1)
     booked_share: float
+    booking_spread: float
     peak_concentration: float
     price_level: float
     repair_mix: float
@@ -94,6 +96,13 @@ class StoreSpec:
     customer_first_id: int  # customers (and their vehicles) have ids first … first + count - 1
     customer_count: int
     profile: StoreProfile
+
+    @property
+    def bay_counts(self) -> dict[str, int]:
+        counts: dict[str, int] = {}
+        for b in self.bays:
+            counts[b.kind] = counts.get(b.kind, 0) + 1
+        return counts
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,13 +144,36 @@ class NetworkSpec:
         return sum(s.customer_count for s in self.stores)
 
 
-SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢"
+SURNAMES = (
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾萧田董潘袁蔡蒋余于杜叶程魏苏吕丁任卢"
+)
 GIVEN_CHARS = "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰建国志文斌鹏辉红飞宇浩晨欣怡婷雪峰俊海波宁"
 CAR_MODELS: tuple[str, ...] = (
-    "远航 3", "远航 5", "远航 7 SUV", "星越 S", "星越 L", "逸动 EV", "领程 X3", "领程 X5", "锐行 MPV",
+    "远航 3",
+    "远航 5",
+    "远航 7 SUV",
+    "星越 S",
+    "星越 L",
+    "逸动 EV",
+    "领程 X3",
+    "领程 X5",
+    "锐行 MPV",
 )
 PHONE_PREFIXES: tuple[str, ...] = (
-    "138", "139", "135", "136", "137", "150", "151", "158", "159", "186", "187", "188", "177", "199",
+    "138",
+    "139",
+    "135",
+    "136",
+    "137",
+    "150",
+    "151",
+    "158",
+    "159",
+    "186",
+    "187",
+    "188",
+    "177",
+    "199",
 )
 PLATE_CHARS = "ABCDEFGHJKLMNPQRSTUVWXYZ0123456789"  # Chinese plates leave out I and O
 PLATE_SPACE = 34 * 34 * 1000
@@ -195,27 +227,61 @@ def _name(rng: random.Random) -> str:
     return rng.choice(SURNAMES) + given
 
 
-def _build_bays(p: Placement, rng: random.Random, next_id: int) -> list[Bay]:
-    lifts, align_p, body_opts, paint_p, wash_p = SIZE_LAYOUT[p.size]
-    kinds = ["lift"] * rng.randint(*lifts)
-    if rng.random() < align_p:
-        kinds.append("alignment")
-    n_body = rng.choice(body_opts)
-    kinds += ["body"] * n_body
-    if n_body and rng.random() < paint_p:
-        kinds.append("paint")
-    if rng.random() < wash_p:
-        kinds.append("wash")
+def _balanced(n: int, options: Sequence[object], rng: random.Random) -> list:
+    """n values taking each option equally often (up to one), in random order."""
+    start = rng.randrange(len(options))
+    out = [options[(start + i) % len(options)] for i in range(n)]
+    rng.shuffle(out)
+    return out
+
+
+def _balanced_flags(n: int, p: float, rng: random.Random) -> list[bool]:
+    """n flags of which floor(n·p) or one more are set (systematic sampling), in random order."""
+    counts = _stratified_round([p] * n, rng)
+    out = [bool(c) for c in counts]
+    rng.shuffle(out)
+    return out
+
+
+def _layouts(group: Sequence[Placement], rng: random.Random) -> dict[int, list[str]]:
+    """Bay kinds of each store in a group of same-size stores of one region.
+
+    Choices are balanced across the group rather than drawn store by store, so a region's bay mix, and with it
+    its average output, does not hinge on the luck of a seed.
+    """
+    if not group:
+        return {}
+    lifts, align_p, body_opts, paint_p, wash_p = SIZE_LAYOUT[group[0].size]
+    n = len(group)
+    n_lifts = _balanced(n, range(lifts[0], lifts[1] + 1), rng)
+    align = _balanced_flags(n, align_p, rng)
+    n_body = _balanced(n, body_opts, rng)
+    paint = _balanced_flags(n, paint_p, rng)
+    wash = _balanced_flags(n, wash_p, rng)
+    out = {}
+    for i, p in enumerate(group):
+        kinds = ["lift"] * n_lifts[i] + ["alignment"] * align[i] + ["body"] * n_body[i]
+        kinds += ["paint"] * (paint[i] and n_body[i] > 0) + ["wash"] * wash[i]
+        out[p.id] = kinds
+    return out
+
+
+def _bays(store_id: int, kinds: Sequence[str], next_id: int) -> tuple[Bay, ...]:
     counters: dict[str, int] = {}
     bays = []
     for kind in kinds:
         counters[kind] = counters.get(kind, 0) + 1
-        bays.append(Bay(next_id + len(bays), p.id, f"{BAY_PREFIX[kind]}{counters[kind]:02d}", kind))
-    return bays
+        bays.append(Bay(next_id + len(bays), store_id, f"{BAY_PREFIX[kind]}{counters[kind]:02d}", kind))
+    return tuple(bays)
 
 
 def _build_technicians(
-    p: Placement, n: int, bay_kinds: set[str], offered: tuple[str, ...], talent: float, rng: random.Random,
+    p: Placement,
+    n: int,
+    bay_kinds: set[str],
+    offered: tuple[str, ...],
+    talent: float,
+    rng: random.Random,
     next_id: int,
 ) -> list[Technician]:
     n_specialists = (("body" in bay_kinds) + ("paint" in bay_kinds)) if n >= 4 else 0
@@ -252,15 +318,18 @@ def _build_technicians(
                     skills[i].add("diagnostics")
                 holders.append(i)
     techs = []
+    # A later shift covers the evening: a third of the team, half when the store opens for 10.5 h or more.
+    late_every = 2 if p.close_minute - p.open_minute >= 630 else 3
     for i, level in enumerate(levels):
-        late = i % 3 == 2  # a third of the team works the later shift
+        late = i % late_every == late_every - 1
         if late:
             start, end = max(p.open_minute, p.close_minute - SHIFT_MINUTES), p.close_minute
         else:
             start, end = p.open_minute, min(p.close_minute, p.open_minute + SHIFT_MINUTES)
         lunch = 690 if i % 2 == 0 and not late else 750  # 11:30 or 12:30, staggered
         lunch = min(max(lunch, start + 120), end - 120)
-        speed = round(max(0.6, (0.75 + 0.1 * level) * math.exp(rng.gauss(0.0, 0.05))), 3)
+        # Flat-rate (standard) times are generous: a level-3 technician beats them by about 10 %.
+        speed = round(max(0.6, (0.8 + 0.1 * level) * math.exp(rng.gauss(0.0, 0.05))), 3)
         techs.append(
             Technician(
                 id=next_id + i,
@@ -286,22 +355,28 @@ def build_network(
     """Resources of every store, deterministic for (placements, seed, params).
 
     Ids of bays, technicians, customers and vehicles are 1-based and unique across the network, assigned in
-    store-id order. Each store's draws come from its own stream (seed, store id), and the store-to-store
-    factors are stratified within each region, so a store's resources depend on its region's membership
-    but not on the order of `placements`.
+    store-id order. Each store's own draws come from its own stream (seed, store id); the store-to-store
+    factors and bay layouts are balanced within each region and size class. So a store's resources depend on
+    which stores share its region and size, but not on the order of `placements`.
     """
     params = params or load_params()
     ordered = sorted(placements, key=lambda p: p.id)
     for p in ordered:
-        if p.region_code not in REGION_BY_CODE:
+        if p.region_code not in REGION_BY_CODE or p.region_code not in params.regions:
             raise ValueError(f"store {p.id}: unknown region {p.region_code!r}")
+        if p.size not in SIZE_LAYOUT:
+            raise ValueError(f"store {p.id}: unknown size {p.size!r}")
+        if not 0 <= p.open_minute < p.close_minute <= 1440:
+            raise ValueError(f"store {p.id}: bad opening hours {p.open_minute}–{p.close_minute}")
+    # Store variety is stratified per region and size, so every size class of a region averages exactly its
+    # region's parameters whatever the seed or the number of stores.
     factors: dict[int, tuple[float, float, float, float]] = {}
-    for code in params.regions:
-        members = [p for p in ordered if p.region_code == code]
+    for code, size in itertools.product(params.regions, SIZE_LAYOUT):
+        members = [p for p in ordered if p.region_code == code and p.size == size]
         if not members:
             continue
-        rng = random.Random(f"{seed}/region/{code}")
-        demand = _stratified_factors(len(members), params.store_demand_sd, rng)
+        rng = random.Random(f"{seed}/variety/{code}/{size}")
+        demand = _stratified_factors(len(members), params.regions[code].demand_spread, rng)
         staff = _stratified_factors(len(members), params.store_staff_sd, rng)
         talent = _stratified_factors(len(members), 0.5, rng)
         rework = _stratified_factors(len(members), 0.35, rng)
@@ -309,11 +384,15 @@ def build_network(
             factors[p.id] = (demand[i], staff[i], math.log(talent[i]) / 0.5, rework[i])
 
     # Pass 1: bays and staffing targets; pass 2 rounds staffing per region so its total is preserved.
-    layouts = {p.id: _build_bays(p, random.Random(f"{seed}/bays/{p.id}"), 0) for p in ordered}
+    layouts: dict[int, list[str]] = {}
+    for code in params.regions:
+        for size in SIZE_LAYOUT:
+            group = [p for p in ordered if p.region_code == code and p.size == size]
+            layouts.update(_layouts(group, random.Random(f"{seed}/bays/{code}/{size}")))
     raw_staff = {}
     for p in ordered:
         rp = params.regions[p.region_code]
-        n_service = sum(1 for b in layouts[p.id] if b.kind != "wash")
+        n_service = sum(1 for kind in layouts[p.id] if kind != "wash")
         raw_staff[p.id] = rp.techs_per_bay * n_service * factors[p.id][1]
     staff_count: dict[int, int] = {}
     for code in params.regions:
@@ -327,14 +406,15 @@ def build_network(
         rp = params.regions[p.region_code]
         demand_f, _, talent, rework_f = factors[p.id]
         rng = random.Random(f"{seed}/store/{p.id}")
-        bays = tuple(Bay(next_bay + i, p.id, b.code, b.kind) for i, b in enumerate(layouts[p.id]))
+        bays = _bays(p.id, layouts[p.id], next_bay)
         next_bay += len(bays)
         kinds = {b.kind for b in bays}
         offered = offered_services(kinds)
         techs = tuple(_build_technicians(p, staff_count[p.id], kinds, offered, talent, rng, next_tech))
         next_tech += len(techs)
         demand_mean = rp.demand_per_bay * capacity_bays(bays) * demand_f
-        use = expected_part_use(offered, rp.repair_mix)
+        counts = {k: sum(1 for b in bays if b.kind == k) for k in kinds}
+        use = expected_part_use(offered, rp.repair_mix, counts)
         stock_par = tuple(
             (part, max(1, math.ceil(rp.stock_coverage_days * demand_mean * q))) for part, q in use.items()
         )
@@ -345,6 +425,7 @@ def build_network(
             demand_mean=round(demand_mean, 3),
             demand_factor=round(demand_f, 4),
             booked_share=rp.booked_share,
+            booking_spread=rp.booking_spread,
             peak_concentration=rp.peak_concentration,
             price_level=round(price, 4),
             repair_mix=rp.repair_mix,
@@ -356,11 +437,25 @@ def build_network(
         )
         stores.append(
             StoreSpec(
-                id=p.id, code=p.code, region_code=p.region_code, province_code=p.province_code,
-                city_zh=p.city_zh, plate_prefix=p.plate_prefix, lat=p.lat, lon=p.lon,
-                store_type=p.store_type, size=p.size, open_minute=p.open_minute, close_minute=p.close_minute,
-                bays=bays, technicians=techs, stock_par=stock_par, offered=offered,
-                customer_first_id=next_customer, customer_count=n_customers, profile=profile,
+                id=p.id,
+                code=p.code,
+                region_code=p.region_code,
+                province_code=p.province_code,
+                city_zh=p.city_zh,
+                plate_prefix=p.plate_prefix,
+                lat=p.lat,
+                lon=p.lon,
+                store_type=p.store_type,
+                size=p.size,
+                open_minute=p.open_minute,
+                close_minute=p.close_minute,
+                bays=bays,
+                technicians=techs,
+                stock_par=stock_par,
+                offered=offered,
+                customer_first_id=next_customer,
+                customer_count=n_customers,
+                profile=profile,
             )
         )
         next_customer += n_customers
@@ -377,7 +472,9 @@ def plate_for(prefix: str, vehicle_id: int) -> str:
 
 def phone_for(customer_id: int) -> str:
     """A mobile number unique across the network (the last 8 digits are a bijection of the id)."""
-    return f"{PHONE_PREFIXES[customer_id % len(PHONE_PREFIXES)]}{(customer_id * 48_271 + 1_234_567) % 10**8:08d}"
+    return (
+        f"{PHONE_PREFIXES[customer_id % len(PHONE_PREFIXES)]}{(customer_id * 48_271 + 1_234_567) % 10**8:08d}"
+    )
 
 
 def store_customers(network: NetworkSpec, store: StoreSpec) -> Iterator[tuple[Customer, Vehicle]]:

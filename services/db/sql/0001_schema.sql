@@ -201,6 +201,74 @@ CREATE TABLE job (
 CREATE INDEX job_work_order_ix ON job (work_order_id);
 CREATE INDEX job_store_start_ix ON job (store_id, lower(period));
 
+-- Finished jobs before the archive horizon live here (the hot/cold split): the exclusion constraints above guard
+-- the days being planned and worked, where double booking can happen, and stay small and fast; archived rows
+-- were checked by them on the way in (archive_jobs) or by a bulk overlap check (the demo history). A write into
+-- `job` that reaches back before the horizon is checked against the archive by job_archive_guard().
+CREATE TABLE job_archive (
+    id              bigint PRIMARY KEY,
+    work_order_id   bigint NOT NULL REFERENCES work_order (id) ON DELETE CASCADE,
+    store_id        integer NOT NULL REFERENCES store (id),
+    bay_id          integer NOT NULL REFERENCES bay (id),
+    technician_id   integer REFERENCES technician (id),
+    kind            text NOT NULL CHECK (kind IN ('service', 'qc')),
+    period          tstzrange NOT NULL CHECK (NOT isempty(period) AND NOT lower_inf(period) AND NOT upper_inf(period)),
+    status          text NOT NULL CHECK (status IN ('done', 'cancelled')),
+    CONSTRAINT job_archive_service_has_technician CHECK (kind = 'qc' OR technician_id IS NOT NULL)
+);
+CREATE INDEX job_archive_bay_ix ON job_archive (bay_id, lower(period));
+CREATE INDEX job_archive_technician_ix ON job_archive (technician_id, lower(period));
+CREATE INDEX job_archive_work_order_ix ON job_archive (work_order_id);
+CREATE INDEX job_archive_start_ix ON job_archive (lower(period));
+
+CREATE TABLE job_archive_horizon (
+    singleton   boolean PRIMARY KEY DEFAULT true CHECK (singleton),
+    upto        timestamptz NOT NULL
+);
+
+CREATE VIEW job_all AS
+    SELECT id, work_order_id, store_id, bay_id, technician_id, kind, period, status FROM job
+    UNION ALL
+    SELECT id, work_order_id, store_id, bay_id, technician_id, kind, period, status FROM job_archive;
+
+CREATE FUNCTION job_archive_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    horizon timestamptz := (SELECT upto FROM job_archive_horizon);
+BEGIN
+    IF NEW.status = 'cancelled' OR horizon IS NULL OR lower(NEW.period) >= horizon THEN
+        RETURN NEW;
+    END IF;
+    IF EXISTS (SELECT 1 FROM job_archive a WHERE a.bay_id = NEW.bay_id AND a.status <> 'cancelled'
+                 AND lower(a.period) < coalesce(upper(NEW.period), 'infinity') AND a.period && NEW.period) THEN
+        RAISE EXCEPTION 'conflicting key value violates exclusion constraint "job_bay_no_overlap"'
+            USING ERRCODE = 'exclusion_violation', DETAIL = 'The bay had an archived job at that time.';
+    END IF;
+    IF NEW.technician_id IS NOT NULL AND EXISTS (
+            SELECT 1 FROM job_archive a WHERE a.technician_id = NEW.technician_id AND a.status <> 'cancelled'
+              AND lower(a.period) < coalesce(upper(NEW.period), 'infinity') AND a.period && NEW.period) THEN
+        RAISE EXCEPTION 'conflicting key value violates exclusion constraint "job_technician_no_overlap"'
+            USING ERRCODE = 'exclusion_violation', DETAIL = 'The technician had an archived job at that time.';
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER job_archive_guard BEFORE INSERT OR UPDATE OF period, bay_id, technician_id, status ON job
+    FOR EACH ROW EXECUTE FUNCTION job_archive_guard();
+
+-- Move finished jobs that ended before p_before into the archive; returns how many moved.
+CREATE FUNCTION archive_jobs(p_before timestamptz) RETURNS integer LANGUAGE plpgsql AS $$
+DECLARE
+    n integer;
+BEGIN
+    WITH moved AS (
+        DELETE FROM job WHERE status IN ('done', 'cancelled') AND upper(period) <= p_before RETURNING *)
+    INSERT INTO job_archive (id, work_order_id, store_id, bay_id, technician_id, kind, period, status)
+    SELECT id, work_order_id, store_id, bay_id, technician_id, kind, period, status FROM moved;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    INSERT INTO job_archive_horizon (upto) VALUES (p_before)
+    ON CONFLICT (singleton) DO UPDATE SET upto = greatest(job_archive_horizon.upto, excluded.upto);
+    RETURN n;
+END $$;
+
 CREATE TABLE part (
     id          smallint PRIMARY KEY,
     code        text NOT NULL UNIQUE,

@@ -43,7 +43,7 @@ LANGUAGE sql STABLE AS $$
         SELECT d.store_id, d.day,
                sum(extract(epoch FROM least(coalesce(upper(j.period), now()), d.close_ts)
                                     - greatest(lower(j.period), d.open_ts)) / 60) AS minutes
-        FROM job j
+        FROM job_all j
         JOIN days d ON d.store_id = j.store_id
                    AND d.day = (lower(j.period) AT TIME ZONE 'Asia/Shanghai')::date
         CROSS JOIN t

@@ -17,7 +17,7 @@ depends_on = None
 
 TABLES = (
     "audit_log", "app_setting", "terminal_device", "user_login", "app_user", "alert", "transfer_request",
-    "complaint", "rating", "part_usage", "stock", "part", "job", "work_order_event", "work_order_item",
+    "complaint", "rating", "part_usage", "stock", "part", "job_archive_horizon", "job_archive", "job", "work_order_event", "work_order_item",
     "work_order", "booking", "vehicle", "customer", "service_type", "shift", "technician", "bay", "store",
     "region",
 )
@@ -42,5 +42,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    run_sql("DROP VIEW job_all")
     run_sql("DROP TABLE " + ", ".join(TABLES) + " CASCADE")
-    run_sql("DROP FUNCTION wo_status_rank(text), audit_log_append_only()")
+    run_sql("DROP FUNCTION wo_status_rank(text), audit_log_append_only(), job_archive_guard(), "
+            "archive_jobs(timestamptz)")

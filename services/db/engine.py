@@ -114,9 +114,10 @@ def _shared(raw_url: str, database: str | None) -> Database:
         password = credentials.get_password(acct)
         if password is not None:
             url = url.set(password=password)
-    conninfo = psycopg.conninfo.make_conninfo(
-        host=url.host or "", port=str(url.port or ""), dbname=url.database or "", user=url.username or "",
-        password=url.password or "", **{k: str(v) for k, v in url.query.items()})
+    params = {"host": url.host or "", "port": str(url.port or ""), "dbname": url.database or "",
+              "user": url.username or "", "password": url.password or ""}
+    params.update({k: str(v) for k, v in url.query.items()})  # e.g. ?host=/socket/dir or ?sslmode=require
+    conninfo = psycopg.conninfo.make_conninfo(**params)
     return Database(conninfo=_strip_empty(conninfo), url=url, embedded=False)
 
 

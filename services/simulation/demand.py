@@ -18,7 +18,8 @@ if TYPE_CHECKING:
     from .resources import StoreSpec
 
 # Share of requests by main service type at a store that offers everything (maintenance dominates).
-# Repair types are scaled by the region's repair_mix. Stores without a body bay never see body requests:
+# Repair types are scaled by the region's repair_mix, body and paint by its body_mix. Stores without a body
+# bay never see body requests:
 # in the old world customers know what their nearest store does.
 MAIN_SERVICE_WEIGHTS: dict[str, float] = {
     "MAINT_MINOR": 0.36,
@@ -32,7 +33,8 @@ MAIN_SERVICE_WEIGHTS: dict[str, float] = {
     "PAINT": 0.08,
 }
 REFERENCE_LIFT_BAYS = 6
-REPAIR_SERVICES = frozenset({"ELEC", "MECH", "BODY", "PAINT"})
+REPAIR_SERVICES = frozenset({"ELEC", "MECH"})
+BODY_SERVICES = frozenset({"BODY", "PAINT"})
 SECOND_SERVICE_SHARE = 0.30
 # What a customer adds to the main job; both must fit one bay and one technician's skills.
 SECOND_SERVICE_WEIGHTS: dict[str, dict[str, float]] = {
@@ -111,7 +113,10 @@ def offered_services(bay_kinds: set[str]) -> tuple[str, ...]:
 
 
 def main_service_weights(
-    offered: tuple[str, ...], repair_mix: float, bay_counts: Mapping[str, int] | None = None
+    offered: tuple[str, ...],
+    repair_mix: float,
+    bay_counts: Mapping[str, int] | None = None,
+    body_mix: float = 1.0,
 ) -> dict[str, float]:
     """Normalised main-service shares at a store.
 
@@ -119,7 +124,8 @@ def main_service_weights(
     (insurers and fleets send accident repairs to shops by their capacity), relative to a reference layout of
     one body bay and one booth per REFERENCE_LIFT_BAYS lift-type bays.
     """
-    raw = {c: MAIN_SERVICE_WEIGHTS[c] * (repair_mix if c in REPAIR_SERVICES else 1.0) for c in offered}
+    mix = {**dict.fromkeys(REPAIR_SERVICES, repair_mix), **dict.fromkeys(BODY_SERVICES, body_mix)}
+    raw = {c: MAIN_SERVICE_WEIGHTS[c] * mix.get(c, 1.0) for c in offered}
     if bay_counts:
         lifts = max(1, bay_counts.get("lift", 0) + bay_counts.get("alignment", 0))
         for code, kind in (("BODY", "body"), ("PAINT", "paint")):
@@ -130,11 +136,14 @@ def main_service_weights(
 
 
 def expected_part_use(
-    offered: tuple[str, ...], repair_mix: float, bay_counts: Mapping[str, int] | None = None
+    offered: tuple[str, ...],
+    repair_mix: float,
+    bay_counts: Mapping[str, int] | None = None,
+    body_mix: float = 1.0,
 ) -> dict[str, float]:
     """Expected quantity of each part per request at a store (for stocking levels)."""
     use: dict[str, float] = {}
-    for main, w in main_service_weights(offered, repair_mix, bay_counts).items():
+    for main, w in main_service_weights(offered, repair_mix, bay_counts, body_mix).items():
         seconds = {c: p for c, p in SECOND_SERVICE_WEIGHTS[main].items() if c in offered}
         total2 = sum(seconds.values())
         share = {main: 1.0}
@@ -196,7 +205,7 @@ class StoreDemand:
         self.store = store
         self.seed = seed
         prof = store.profile
-        weights = main_service_weights(store.offered, prof.repair_mix, store.bay_counts)
+        weights = main_service_weights(store.offered, prof.repair_mix, store.bay_counts, prof.body_mix)
         self._mains = tuple(weights)
         self._main_cum = tuple(accumulate(weights.values()))
         self._seconds: dict[str, tuple[tuple[str, ...], tuple[float, ...]] | None] = {}

@@ -25,7 +25,8 @@ class RegionParams:
     # --- fixed story parameters ---
     booked_share: float = 0.35  # share of requests booked ahead (phone, WeChat, Excel in the old world)
     booking_spread: float = 0.5  # share of bookings spread over the day; the rest cluster like walk-ins
-    repair_mix: float = 1.0  # weight of repair work (electrical, mechanical, body, paint) against maintenance
+    repair_mix: float = 1.0  # weight of electrical and mechanical repairs against maintenance
+    body_mix: float = 1.0  # weight of body and paint work (accidents: dense traffic brings more)
     stock_coverage_days: float = 4.0  # parts stocked for this many days of average use after a restock
     restock_every_days: int = 3  # regular parts delivery from the regional warehouse
     parts_delay_minutes: int = 180  # emergency delivery of a missing part

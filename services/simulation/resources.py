@@ -68,6 +68,7 @@ class StoreProfile:
     peak_concentration: float
     price_level: float
     repair_mix: float
+    body_mix: float
     parts_delay_minutes: int
     restock_every_days: int
     restock_offset: int  # the day within the cycle when the truck comes
@@ -414,7 +415,7 @@ def build_network(
         next_tech += len(techs)
         demand_mean = rp.demand_per_bay * capacity_bays(bays) * demand_f
         counts = {k: sum(1 for b in bays if b.kind == k) for k in kinds}
-        use = expected_part_use(offered, rp.repair_mix, counts)
+        use = expected_part_use(offered, rp.repair_mix, counts, rp.body_mix)
         stock_par = tuple(
             (part, max(1, math.ceil(rp.stock_coverage_days * demand_mean * q))) for part, q in use.items()
         )
@@ -429,6 +430,7 @@ def build_network(
             peak_concentration=rp.peak_concentration,
             price_level=round(price, 4),
             repair_mix=rp.repair_mix,
+            body_mix=rp.body_mix,
             parts_delay_minutes=rp.parts_delay_minutes,
             restock_every_days=rp.restock_every_days,
             restock_offset=p.id % rp.restock_every_days,

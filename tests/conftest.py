@@ -37,6 +37,27 @@ def database():
     db.dispose()
 
 
+def make_scratch_database(database, name: str):
+    """A fresh, migrated database `name` on the same server as the test database (dropped first if it exists).
+    On a shared server without the right to create databases the calling test is skipped."""
+    from services.config import load_config
+    from services.db import embedded, migrate
+    from services.db.engine import open_database
+
+    if database.embedded:
+        embedded.drop_database(database.maintenance_conninfo, name)
+        db = open_database(load_config(), name)
+    else:
+        try:
+            embedded.drop_database(database.conninfo, name)
+            embedded.ensure_database(database.conninfo, name)
+        except psycopg.Error as exc:
+            pytest.skip(f"cannot create a scratch database on the shared test server: {exc}")
+        db = open_database(load_config(database_url=database.url.set(database=name).render_as_string(False)))
+    migrate.upgrade(db)
+    return db
+
+
 @pytest.fixture
 def conn(database) -> Iterator[psycopg.Connection]:
     """A connection whose work is rolled back at the end of the test."""

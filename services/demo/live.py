@@ -17,20 +17,18 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import psycopg
 
 from services.db.engine import Database
-from services.demo.placement import place_stores
-from services.demo.seed import seeded_options
+from services.demo.seed import network_for, seeded_options
 from services.model import DomainError
 from services.network import CHINA
 from services.simulation.demand import StoreDemand
 from services.simulation.engine import StoreSimulator
 from services.simulation.policies import OldPolicy
 from services.simulation.records import WorkOrder
-from services.simulation.resources import build_network
 from services.simulation.timebase import MINUTES_PER_DAY, weekday_of
 
 log = logging.getLogger(__name__)
@@ -215,9 +213,7 @@ def run_live(db: Database, opts: LiveOptions, report=print, stop: threading.Even
     if opts.speed <= 0 or opts.connections < 1:
         raise DomainError("The speed must be above 0 and there must be at least one connection.")
     stop = stop or threading.Event()
-    placements = place_stores(seed=seeded.seed, total=seeded.stores,
-                              start=seeded.first_day() + timedelta(days=max(0, seeded.days - 84)))
-    network = build_network(placements, seed=seeded.seed)
+    _, network = network_for(seeded)
     stores = network.stores[: opts.stores] if opts.stores else network.stores
     ids = [s.id for s in stores]
     codes = {s.id: s.code for s in stores}

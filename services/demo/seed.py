@@ -80,6 +80,15 @@ class SeedResult:
                 f"  {parts}\n  phases (s): {self.phases}")
 
 
+def network_for(opts: SeedOptions) -> tuple[tuple, NetworkSpec]:
+    """The placements and resources of a demo network, rebuilt identically from its options (the live simulator
+    and the tests use this to find the same stores, bays, technicians and customers the database holds).
+    The rollout waves start 84 days before the history ends, so every store is live today."""
+    placements = place_stores(seed=opts.seed, total=opts.stores,
+                              start=opts.first_day() + timedelta(days=max(0, opts.days - 84)))
+    return placements, build_network(placements, seed=opts.seed)
+
+
 def is_seeded(db: Database) -> bool:
     with db.connect() as conn:
         try:
@@ -134,8 +143,7 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
     phase("prepare")
     report(0.01, "正在布置门店… Placing the stores…")
     first = opts.first_day()
-    placements = place_stores(seed=opts.seed, total=opts.stores, start=first + timedelta(days=max(0, opts.days - 84)))
-    network = build_network(placements, seed=opts.seed)
+    placements, network = network_for(opts)
     rows: dict[str, int] = {}
     with db.connect() as conn:
         conn.execute("SET LOCAL synchronous_commit = off")

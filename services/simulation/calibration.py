@@ -98,14 +98,18 @@ def calibrate(
     workers: int = 2,
     start: SimParams | None = None,
     log: Callable[[str], None] = print,
+    regions: Sequence[str] | None = None,
 ) -> tuple[SimParams, dict[str, Kpis]]:
     """Search the per-region knobs (and the national rating base); returns the best parameters found and the
     KPIs they produce on the sample (from a final verification run).
 
     Regions do not interact in the old world, so each keeps its own best point: a round that makes a region
-    worse sends it back to its best point with half the step.
+    worse sends it back to its best point with half the step. `regions` limits the search to some regions
+    (the others keep their parameters, and the national rating base is left alone).
     """
     placements = placements if placements is not None else default_placements()[1]
+    if regions is not None:
+        placements = [p for p in placements if p.region_code in regions]
     params = start or load_params()
     history: dict[str, list[tuple[float, float]]] = {code: [] for code in TARGETS}
     best: dict[str, tuple[float, RegionParams, Kpis]] = {}
@@ -133,8 +137,10 @@ def calibrate(
             f" (best so far {worst:4.2f}) tolerances; national U {nat.utilization:.3f} W {nat.wait_hours:.2f} h"
             f" O ¥{nat.output_per_store_day:,.0f} CSI {nat.csi:.1f} ({time.perf_counter() - t0:.1f} s)"
         )
-        csi_ok = abs(nat.csi - NATIONAL_TARGET["csi"]) <= 0.5
-        rating_base = round(params.rating_base + (NATIONAL_TARGET["csi"] - nat.csi), 3)
+        csi_ok = regions is not None or abs(nat.csi - NATIONAL_TARGET["csi"]) <= 0.5
+        rating_base = params.rating_base
+        if regions is None:
+            rating_base = round(rating_base + (NATIONAL_TARGET["csi"] - nat.csi), 3)
         if worst <= 0.4 and csi_ok:
             break
         params = replace(params, regions=regions, rating_base=rating_base)
@@ -216,6 +222,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help=f"module:callable giving the placements (default: {DEMO_PLACEMENTS}, else a synthetic network)",
     )
     ap.add_argument("--out", default=str(CALIBRATED_PATH))
+    ap.add_argument("--regions", help="comma-separated region codes to re-fit (default: all)")
     ap.add_argument("--dry-run", action="store_true", help="print, do not write")
     args = ap.parse_args(argv)
     if args.placements:
@@ -223,14 +230,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     else:
         source, placements = default_placements()
     t0 = time.perf_counter()
-    params, kpis = calibrate(placements, args.days, args.seed, args.iterations, args.workers)
+    only = args.regions.split(",") if args.regions else None
+    params, kpis = calibrate(placements, args.days, args.seed, args.iterations, args.workers, regions=only)
     print(report(kpis))
     meta = {
         "calibrated_on": f"{source} ({len(placements)} stores)",
         "days": args.days,
         "seed": args.seed,
         "seconds": round(time.perf_counter() - t0, 1),
-        "result": {
+        "result": (load_params().meta.get("result", {}) if only else {})  # type: ignore[dict-item]
+        | {
             code: {
                 "utilization": round(k.utilization, 4),
                 "wait_hours": round(k.wait_hours, 3),

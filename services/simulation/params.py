@@ -8,6 +8,7 @@ from pathlib import Path
 
 CALIBRATED_PATH = Path(__file__).with_name("calibrated.json")
 REGION_CODES: tuple[str, ...] = ("N", "NE", "E", "C", "S", "SW", "NW")
+CALIBRATED_FIELDS: tuple[str, ...] = ("demand_per_bay", "peak_concentration", "price_level", "techs_per_bay")
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,6 +91,7 @@ DEFAULT_PARAMS = SimParams(
             booked_share=0.55,
             booking_spread=0.8,
             repair_mix=0.9,
+            body_mix=1.6,
             stock_coverage_days=3.0,
             restock_every_days=2,
             parts_delay_minutes=120,
@@ -161,16 +163,19 @@ def params_to_json(params: SimParams) -> str:
 
 
 def params_from_json(text: str) -> SimParams:
-    """Parse calibrated.json; unknown keys are ignored so old files keep loading after fields are added."""
+    """Calibrated knobs (CALIBRATED_FIELDS per region, the rating base) from JSON over the story in this module.
+
+    The file also lists the story parameters it was calibrated with, for the record; they are not read back,
+    so a change of story here takes effect at once (and calls for a new calibration run).
+    """
     raw = json.loads(text)
-    region_fields = {f.name for f in fields(RegionParams)}
-    regions = {
-        code: replace(DEFAULT_PARAMS.regions[code], **{k: v for k, v in values.items() if k in region_fields})
-        for code, values in raw.get("regions", {}).items()
-    }
-    merged = {**DEFAULT_PARAMS.regions, **regions}
-    top = {f.name for f in fields(SimParams)} - {"regions"}
-    return replace(DEFAULT_PARAMS, regions=merged, **{k: v for k, v in raw.items() if k in top})
+    regions = dict(DEFAULT_PARAMS.regions)
+    for code, values in raw.get("regions", {}).items():
+        if code in regions:
+            knobs = {k: float(v) for k, v in values.items() if k in CALIBRATED_FIELDS}
+            regions[code] = replace(regions[code], **knobs)
+    top = {k: raw[k] for k in ("rating_base", "meta") if k in raw}
+    return replace(DEFAULT_PARAMS, regions=regions, **top)
 
 
 def load_params(path: Path | None = None) -> SimParams:

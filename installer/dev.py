@@ -26,8 +26,6 @@ def _python() -> Path:
 
 def ensure_env(extras: str) -> Path:
     """Make .venv hold the project with the given extras; skip the install when nothing changed."""
-    if sys.version_info < (3, 11):
-        sys.exit("Python 3.11 or newer is needed; run this script with python3.11 or later.")
     if not _python().exists():
         print(f"Creating the virtual environment in {VENV} ...", flush=True)
         venv.EnvBuilder(with_pip=True).create(VENV)

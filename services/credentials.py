@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+
 import keyring
 from keyring.errors import KeyringError, NoKeyringError
 
@@ -37,7 +39,5 @@ def set_password(acct: str, password: str) -> None:
 
 
 def delete_password(acct: str) -> None:
-    try:
+    with contextlib.suppress(KeyringError, NoKeyringError):
         keyring.delete_password(SERVICE, acct)
-    except (KeyringError, NoKeyringError):
-        pass

@@ -10,7 +10,7 @@ import json
 import logging
 import threading
 from collections.abc import Callable
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import psycopg
 
@@ -32,7 +32,7 @@ def parse(payload: str) -> StoreChanged | None:
 
 
 def _now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Listener:

@@ -58,6 +58,28 @@ def make_scratch_database(database, name: str):
     return db
 
 
+def _demo_opts():
+    from datetime import date
+
+    from services.demo.seed import SeedOptions
+
+    return SeedOptions(stores=28, days=10, seed=11, workers=1, end=date(2026, 10, 31))
+
+
+DEMO_OPTS = _demo_opts()
+
+
+@pytest.fixture(scope="session")
+def demo_db(database):
+    """A small demo network (28 stores, 10 days) in its own database, seeded once per session."""
+    from services.demo.seed import seed_network
+
+    db = make_scratch_database(database, "aftersales_test_demo")
+    result = seed_network(db, DEMO_OPTS)
+    yield db, result
+    db.dispose()
+
+
 @pytest.fixture
 def conn(database) -> Iterator[psycopg.Connection]:
     """A connection whose work is rolled back at the end of the test."""

@@ -6,6 +6,7 @@ the last process using it exits. When run as root the package starts the server 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from pathlib import Path
@@ -52,10 +53,9 @@ def ensure_database(maintenance_conninfo: str, name: str) -> str:
     with psycopg.connect(maintenance_conninfo, autocommit=True) as conn:
         exists = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", (name,)).fetchone()
         if not exists:
-            try:
+            # another process may have created it a moment ago
+            with contextlib.suppress(psycopg.errors.DuplicateDatabase):
                 conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-            except psycopg.errors.DuplicateDatabase:
-                pass  # another process created it a moment ago
     return psycopg.conninfo.make_conninfo(maintenance_conninfo, dbname=name)
 
 

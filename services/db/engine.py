@@ -25,10 +25,10 @@ class Database:
     """One database: a SQLAlchemy engine for the app and a libpq conninfo for psycopg-level work
     (COPY, LISTEN, terminals). `maintenance_conninfo` is set for the embedded server only."""
 
-    conninfo: str
+    conninfo: str = field(repr=False)  # may hold the password: never logged or shown
     url: URL
     embedded: bool
-    maintenance_conninfo: str | None = None
+    maintenance_conninfo: str | None = field(default=None, repr=False)
     _engine: Engine | None = field(default=None, repr=False)
 
     @property

@@ -12,7 +12,7 @@ import logging
 import time as _time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
 
 import psycopg
@@ -153,7 +153,7 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
         phase("network_build")
         rows.update(_load_network(conn, network, placements, opts))
         phase("network_load")
-        loader = _HistoryLoader(conn, network, first, datetime.now(timezone.utc))
+        loader = _HistoryLoader(conn, network, first, datetime.now(UTC))
         done = 0
         for chunk in simulate_parallel(network, opts.days, first, seed=opts.seed, workers=opts.workers,
                                        chunk_stores=15):

@@ -3,7 +3,7 @@ and the invariants the database enforces on its own."""
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -90,7 +90,7 @@ def _fails(conn, sql, params=(), sqlstate=None):
 
 def test_job_exclusion_constraints(conn, mini_network):
     s, bay, bay2, tech, tech2 = (mini_network[k] for k in ("store0", "lift0", "lift0b", "tech0", "tech0b"))
-    t0 = datetime(2026, 1, 5, 9, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 5, 9, tzinfo=UTC)
     vid, cid = conn.execute("SELECT (v).id, (v).customer_id FROM terminal._vehicle('京Z00001', NULL, NULL, %s) v",
                             (s,)).fetchone()
     wo = conn.execute("""INSERT INTO work_order (store_id, requested_store_id, customer_id, vehicle_id, status,
@@ -107,7 +107,7 @@ def test_job_exclusion_constraints(conn, mini_network):
 
 def test_back_dated_job_is_checked_against_the_archive(conn, mini_network):
     s, bay, tech, tech2 = (mini_network[k] for k in ("store0", "lift0", "tech0", "tech0b"))
-    t0 = datetime(2026, 1, 6, 9, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 6, 9, tzinfo=UTC)
     vid, cid = conn.execute("SELECT (v).id, (v).customer_id FROM terminal._vehicle('京Z00002', NULL, NULL, %s) v",
                             (s,)).fetchone()
     wo = conn.execute("""INSERT INTO work_order (store_id, requested_store_id, customer_id, vehicle_id, status,
@@ -126,7 +126,7 @@ def test_back_dated_job_is_checked_against_the_archive(conn, mini_network):
 
 
 def test_shift_overlap_refused(conn, mini_network):
-    t0 = datetime(2026, 1, 5, 0, 30, tzinfo=timezone.utc)
+    t0 = datetime(2026, 1, 5, 0, 30, tzinfo=UTC)
     ins = ("INSERT INTO shift (technician_id, store_id, work_date, period) VALUES (%s, %s, '2026-01-05', "
            "tstzrange(%s, %s))")
     conn.execute(ins, (mini_network["tech0"], mini_network["store0"], t0, t0 + timedelta(hours=9)))

@@ -11,21 +11,12 @@ from services.model import DomainError
 from services.network import kpis
 from services.simulation.engine import simulate
 from services.simulation.kpi import KpiAccumulator
+from tests.conftest import DEMO_OPTS as OPTS
 from tests.conftest import make_scratch_database
 
-OPTS = SeedOptions(stores=28, days=10, seed=11, workers=1, end=date(2026, 10, 31))
 
-
-@pytest.fixture(scope="module")
-def seeded_db(database):
-    db = make_scratch_database(database, "aftersales_test_seed")
-    result = seed_network(db, OPTS)
-    yield db, result
-    db.dispose()
-
-
-def test_seed_writes_the_whole_network(seeded_db):
-    db, result = seeded_db
+def test_seed_writes_the_whole_network(demo_db):
+    db, result = demo_db
     assert is_seeded(db)
     assert seeded_options(db).stores == 28
     with db.connect() as c:
@@ -50,9 +41,9 @@ def test_seed_writes_the_whole_network(seeded_db):
         assert nxt > c.execute("SELECT max(id) FROM work_order").fetchone()[0]
 
 
-def test_kpis_in_the_database_agree_with_the_engine(seeded_db):
+def test_kpis_in_the_database_agree_with_the_engine(demo_db):
     """The loader and the SQL KPI definitions reproduce what the simulation measured on the same records."""
-    db, _ = seeded_db
+    db, _ = demo_db
     _, network = network_for(OPTS)
     acc = KpiAccumulator({s.id: s.region_code for s in network.stores})
     for res in simulate(network, OPTS.days, OPTS.first_day(), seed=OPTS.seed):
@@ -71,8 +62,8 @@ def test_kpis_in_the_database_agree_with_the_engine(seeded_db):
         assert d.csi == pytest.approx(e.csi, abs=1.0), code
 
 
-def test_seed_is_reused_not_doubled(seeded_db):
-    db, _ = seeded_db
+def test_seed_is_reused_not_doubled(demo_db):
+    db, _ = demo_db
     again = seed_network(db, OPTS)
     assert again.reused
     with db.connect() as c:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
@@ -30,7 +30,7 @@ def refused(conn, sql, params, code):
 
 def test_full_flow_writes_timeline_with_actors(conn, mini_network):
     s, bay, tech = mini_network["store0"], mini_network["lift0"], mini_network["tech0"]
-    t0 = datetime.now(timezone.utc) - timedelta(hours=3)
+    t0 = datetime.now(UTC) - timedelta(hours=3)
     wo = check_in(conn, s, at=t0)
     conn.execute("SELECT terminal.start_job(%s, %s, %s, %s, 'tech:zhang', %s)", (ev(), wo, bay, tech,
                  t0 + timedelta(minutes=20)))
@@ -78,7 +78,7 @@ def test_bad_plate_is_refused(conn, mini_network):
 
 def test_quality_check_on_another_bay_frees_the_service_bay(conn, mini_network):
     s, lift, lift_b, tech = (mini_network[k] for k in ("store0", "lift0", "lift0b", "tech0"))
-    t0 = datetime.now(timezone.utc) - timedelta(hours=2)
+    t0 = datetime.now(UTC) - timedelta(hours=2)
     w1 = check_in(conn, s, plate="京Q10001", at=t0)
     w2 = check_in(conn, s, plate="京Q10002", at=t0)
     w3 = check_in(conn, s, plate="京Q10003", at=t0)
@@ -112,7 +112,7 @@ def test_status_cannot_go_backwards(conn, mini_network):
 
 def test_finish_before_start_is_refused(conn, mini_network):
     s = mini_network["store0"]
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     wo = check_in(conn, s, plate="京C22222", at=now - timedelta(hours=2))
     conn.execute("SELECT terminal.start_job(%s, %s, %s, %s, 'pad', %s)",
                  (ev(), wo, mini_network["lift0"], mini_network["tech0"], now - timedelta(hours=1)))
@@ -196,7 +196,7 @@ def test_rating_range_and_once(conn, mini_network):
 
 
 def test_future_time_and_missing_event_id(conn, mini_network):
-    future = datetime.now(timezone.utc) + timedelta(hours=1)
+    future = datetime.now(UTC) + timedelta(hours=1)
     assert "future" in refused(conn, "SELECT terminal.check_in(%s, %s, '京K99999', ARRAY['TYRE'], p_at => %s)",
                                (ev(), mini_network["store0"], future), "AS422")
     refused(conn, "SELECT terminal.check_in(NULL, %s, '京K99999', ARRAY['TYRE'])", (mini_network["store0"],),
@@ -211,7 +211,7 @@ def test_vehicle_cannot_be_in_two_workshops(conn, mini_network):
 
 def test_booking_then_check_in(conn, mini_network):
     s = mini_network["store1"]
-    slot = datetime.now(timezone.utc) + timedelta(days=1)
+    slot = datetime.now(UTC) + timedelta(days=1)
     bid = conn.execute("SELECT terminal.book(%s, %s, '沪A10001', ARRAY['MAINT_MAJOR','TYRE'], %s, 'wechat', '王女士')",
                        (ev(), s, slot)).fetchone()[0]
     lo, hi, price = conn.execute("SELECT lower(slot), upper(slot), quoted_price FROM booking WHERE id = %s",

@@ -82,7 +82,8 @@ def build(source_dir: Path, out_dir: Path, hinting: bool) -> list[Path]:
     written = []
     for weight in WEIGHTS:
         ttc = source_dir / f"NotoSansCJK-{weight}.ttc"
-        font = TTFont(str(ttc), fontNumber=sc_face_index(ttc), lazy=False)
+        # Keep head.modified from the source, so that the same inputs rebuild byte-identical files.
+        font = TTFont(str(ttc), fontNumber=sc_face_index(ttc), lazy=False, recalcTimestamp=False)
         options = subset.Options()
         options.hinting = hinting  # CFF hints: FreeType/DirectWrite/CoreText render well without them, files shrink
         options.desubroutinize = False  # subroutines keep CFF charstrings compact

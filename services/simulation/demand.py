@@ -93,7 +93,7 @@ REWORK_ID_OFFSET = 500_000  # a rework's id is its original's id plus this (rewo
 STORE_ID_STRIDE = 1_000_000  # request id = store id × stride + day × MAX_REQUESTS_PER_DAY + k
 RATING_SHARE = 0.60
 EARLY_ARRIVAL = 45  # the earliest walk-ins wait at the door this many minutes before opening
-PATIENCE_FLOOR = 150  # nobody walks out over a queue shorter than this (minutes)
+PATIENCE_FLOOR = 0.4  # share of the mean patience that everybody has: nobody leaves over a short queue
 
 
 def wo_bay_kind(services: tuple[str, ...]) -> str:
@@ -245,7 +245,8 @@ class StoreDemand:
         rnd, gauss, log = rng.random, rng.gauss, math.log
         mains, main_cum, seconds, parts_of = self._mains, self._main_cum, self._seconds, self._parts
         interned, amounts = self._interned, self._amounts
-        patience_mean = prof.patience_minutes
+        patience_floor = PATIENCE_FLOOR * prof.patience_minutes
+        patience_rest = prof.patience_minutes - patience_floor
         open_m = store.open_minute
         last_slot = (store.close_minute - 90 - open_m) // 30
         cust0, ncust = store.customer_first_id, store.customer_count
@@ -302,7 +303,7 @@ class StoreDemand:
                     math.exp(gauss(-0.5 * WORK_FACTOR_SD**2, WORK_FACTOR_SD)),
                     8 + int(rnd() * 8),
                     max(5, int(math.exp(gauss(3.9, 0.8)))),  # median ≈ 50 min
-                    PATIENCE_FLOOR + int(-log(1.0 - rnd()) * patience_mean),
+                    int(patience_floor - log(1.0 - rnd()) * patience_rest),
                     rnd() < RATING_SHARE,
                     gauss(0.0, 1.0),
                     rnd(),

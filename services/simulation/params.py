@@ -33,7 +33,7 @@ class RegionParams:
     parts_delay_minutes: int = 180  # emergency delivery of a missing part
     rework_rate: float = 0.03  # chance that a fix by an average (level 3) technician fails within 30 days
     demand_spread: float = 0.28  # log-sd of store attractiveness within the region (location, reputation)
-    patience_minutes: float = 300.0  # mean patience of a walk-in beyond demand.PATIENCE_FLOOR (minutes)
+    patience_minutes: float = 450.0  # mean wait (minutes) a walk-in accepts; everyone accepts 40 % of it
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +97,7 @@ DEFAULT_PARAMS = SimParams(
             parts_delay_minutes=120,
             rework_rate=0.025,
             demand_spread=0.10,
+            patience_minutes=200.0,
         ),
         "C": RegionParams(
             3.05,
@@ -123,7 +124,7 @@ DEFAULT_PARAMS = SimParams(
             restock_every_days=3,
             parts_delay_minutes=240,
             rework_rate=0.035,
-            patience_minutes=480.0,
+            patience_minutes=630.0,
         ),
         "SW": RegionParams(
             2.8,

@@ -151,6 +151,18 @@ class StoreSimulator:
         return counts
 
     def run_day(self, day: int, requests: Iterable[Request]) -> tuple[list[WorkOrder], StoreDay]:
+        """Simulate one store-day; returns its work orders (in completion order) and counters.
+
+        Flow of a vehicle: arrival → the advisor's check (a walk-in facing more wait than their patience, or
+        anyone who could not start before the able technicians go home, leaves: "balked") → check-in, parts
+        taken from stock (a shortfall orders an emergency delivery; the job cannot start before it arrives) →
+        queue, eligible from max(arrival, booked time) → start when the policy's dispatcher assigns a free bay
+        of an accepted kind and a free technician with the skills, on shift and not at lunch → service time =
+        standard minutes × the request's work factor / technician speed → quality check on a free wash/QC bay
+        (else on the service bay) → done → delivered when the customer collects (next morning after hours)
+        → rating and complaint from the wait; a failed fix books a free rework visit 3–30 days later.
+        Jobs started before closing run on (overtime); vehicles still waiting at the end wait overnight.
+        """
         store, prof, params, policy = self.store, self.store.profile, self.params, self.policy
         weekday = weekday_of(day, self.start_date)
         base = day * MINUTES_PER_DAY

@@ -1,19 +1,4 @@
-"""Policies: the pluggable decisions of the network (store choice, store-day dispatch, pricing, transfers).
-
-A policy answers four questions for the engine; everything else (time, resources, customers' behaviour) is the
-engine's and stays identical between policies, so the same demand replayed under two policies compares them.
-
-    choose_store(request, view) -> store id     where a request is served (referral when ≠ requested store)
-    price_factor(request, store, minute) -> x   multiplier on the store's price for a job agreed at `minute`
-    plan_store_day(shop) -> Dispatcher          called once per store and day before the first event; the
-                                                returned dispatcher is asked `pick(now, shop)` whenever a job
-                                                could start, and returns (job, bay index, technician index)
-    propose_transfers(view) -> [Transfer]       at the start of each day, before requests are routed
-
-`stores_independent = True` promises that choose_store never looks at other stores and no transfers are
-proposed: the engine may then simulate stores separately and in parallel processes (simulate_parallel).
-A smart policy sets it False and gets the day-by-day network loop of engine.simulate.
-"""
+"""Policies: the pluggable decisions of the network (store choice, store-day dispatch, pricing, transfers)."""
 
 from __future__ import annotations
 
@@ -52,6 +37,21 @@ class Dispatcher(Protocol):
 
 
 class Policy(Protocol):
+    """What a policy decides; everything else (time, resources, customers' behaviour) is the engine's and
+    stays identical between policies, so the same demand replayed under two policies compares them.
+
+        choose_store(request, view) -> store id     where a request is served (a referral when ≠ requested)
+        price_factor(request, store, minute) -> x   multiplier on the store's price for a job agreed at minute
+        plan_store_day(shop) -> Dispatcher          once per store and day before its first event; the engine
+                                                    asks the dispatcher `pick(now, shop)` whenever a job could
+                                                    start and starts the (job, bay, technician) it returns
+        propose_transfers(view) -> [Transfer]       at the start of each day, before requests are routed
+
+    `stores_independent = True` promises that choose_store never looks at other stores and no transfers are
+    proposed: the engine may then simulate stores separately, in parallel processes (simulate_parallel).
+    A smart policy sets it False and gets the day-by-day network loop of engine.simulate(mode="network").
+    """
+
     name: str
     stores_independent: bool
 

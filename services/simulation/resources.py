@@ -17,20 +17,43 @@ from .params import SimParams, load_params
 
 
 class Placement(Protocol):
-    """What the simulation needs from a store placement (services/demo/placement.py), duck-typed."""
+    """What the simulation reads from a store placement (services/demo/placement.py), duck-typed and read-only."""
 
-    id: int
-    code: str
-    region_code: str
-    province_code: str
-    plate_prefix: str
-    city_zh: str
-    lat: float
-    lon: float
-    store_type: str
-    size: str
-    open_minute: int
-    close_minute: int
+    @property
+    def id(self) -> int: ...
+
+    @property
+    def code(self) -> str: ...
+
+    @property
+    def region_code(self) -> str: ...
+
+    @property
+    def province_code(self) -> str: ...
+
+    @property
+    def plate_prefix(self) -> str: ...
+
+    @property
+    def city_zh(self) -> str: ...
+
+    @property
+    def lat(self) -> float: ...
+
+    @property
+    def lon(self) -> float: ...
+
+    @property
+    def store_type(self) -> str: ...
+
+    @property
+    def size(self) -> str: ...
+
+    @property
+    def open_minute(self) -> int: ...
+
+    @property
+    def close_minute(self) -> int: ...
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -22,8 +22,9 @@ def test_seed_writes_the_whole_network(demo_db):
     with db.connect() as c:
         counts = dict(c.execute("""
             SELECT 'stores', count(*) FROM store UNION ALL SELECT 'regions', count(DISTINCT region_id) FROM store
-            UNION ALL SELECT 'wo', count(*) FROM work_order UNION ALL SELECT 'events', count(*) FROM work_order_event
-            UNION ALL SELECT 'users', count(*) FROM app_user""").fetchall())
+            UNION ALL SELECT 'wo', count(*) FROM work_order WHERE checked_in_at < %s
+            UNION ALL SELECT 'events', count(*) FROM work_order_event WHERE source = 'history'
+            UNION ALL SELECT 'users', count(*) FROM app_user""", (OPTS.last_day() + timedelta(days=1),)).fetchall())
         assert counts["stores"] == 28 and counts["regions"] == 7
         assert counts["wo"] == result.rows["work_orders"] > 28 * 10 * 5
         assert counts["events"] >= 4 * counts["wo"]  # each work order's timeline, step by step

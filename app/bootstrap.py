@@ -8,6 +8,7 @@ import sys
 from PySide6.QtWidgets import QApplication
 
 from app.bridge import EventBridge
+from app.fonts import apply_app_font
 from app.main_window import MainWindow
 from app.tasks import TaskRunner
 from services.config import load_config
@@ -35,10 +36,15 @@ def _prepare(database_url: str | None, progress) -> Database:
 
 
 def _load_kpis(db: Database):
-    from services.network import kpis
+    """The last 30 days up to today, by region and for the nation. Runs on a worker thread."""
+    from datetime import timedelta
 
+    from services.network import china_today, kpis
+
+    today = china_today()
+    start = today - timedelta(days=29)
     with db.engine.connect() as conn:
-        return kpis(conn, "region") + kpis(conn, "nation")
+        return kpis(conn, "region", start, today) + kpis(conn, "nation", start, today)
 
 
 class App:
@@ -82,6 +88,7 @@ class App:
 
 def run_gui(database_url: str | None) -> int:
     qapp = QApplication.instance() or QApplication(sys.argv)
+    apply_app_font(qapp)  # bundled Noto Sans CJK SC: Chinese renders on machines without a CJK font
     app = App(database_url)
     app.window.show()
     qapp.aboutToQuit.connect(app.shutdown)

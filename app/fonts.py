@@ -1,4 +1,4 @@
-"""Bundled Noto Sans CJK SC (GB2312 subset), registered with Qt so Chinese renders without any system CJK font."""
+"""Bundled Noto Sans CJK SC (GB2312 subset), registered with Qt so Chinese renders with no system CJK font."""
 
 from __future__ import annotations
 

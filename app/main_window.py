@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         layout = QVBoxLayout(central)
         big = QFont()
         big.setPointSize(14)
-        self.title = QLabel("全国各大区今日指标 · Today's KPIs by region")
+        self.title = QLabel("近30天各大区指标 · KPIs by region, last 30 days")
         self.title.setFont(QFont(big.family(), 18, QFont.Weight.Bold))
         self.status = QLabel("正在启动数据库… Starting the database…")
         self.status.setFont(big)
@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setFont(big)
+        self.table.horizontalHeader().setFont(big)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.verticalHeader().hide()
         for w in (self.title, self.status, self.progress, self.table):

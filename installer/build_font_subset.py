@@ -1,6 +1,6 @@
-"""Rebuild resources/fonts/NotoSansCJKsc-{Regular,Bold}.otf: the Simplified Chinese face of Debian's Noto Sans CJK, subset.
+"""Rebuild resources/fonts/NotoSansCJKsc-{Regular,Bold}.otf, subset from Debian's Noto Sans CJK SC faces.
 
-The app ships these two files so that Chinese renders on machines with no CJK font (app/fonts.py loads them).
+The app ships these two files, loaded by app/fonts.py, so that Chinese renders on machines with no CJK font.
 fontTools is needed only here, at build time, never by the app: install it into a throwaway environment.
 
 Exact commands used for the committed files (Debian 12 "bookworm", fonts-noto-cjk 1:20220127+repack1-1,
@@ -9,7 +9,8 @@ fontTools 4.68.0), from the repository root:
     mkdir -p /tmp/notodeb && cd /tmp/notodeb && apt-get update && apt-get download fonts-noto-cjk \\
         && dpkg-deb -x fonts-noto-cjk_*.deb x && cd -
     python3 -m venv /tmp/ft && /tmp/ft/bin/pip install fonttools
-    /tmp/ft/bin/python installer/build_font_subset.py --source-dir /tmp/notodeb/x/usr/share/fonts/opentype/noto
+    /tmp/ft/bin/python installer/build_font_subset.py \\
+        --source-dir /tmp/notodeb/x/usr/share/fonts/opentype/noto
 
 (`apt-get install fonts-noto-cjk` works too, and is the default --source-dir; the .deb is only unpacked above
 so that the machine keeps no system CJK font and the tests keep proving that the bundled one is used.)
@@ -63,7 +64,7 @@ def wanted_codepoints() -> list[int]:
 
 
 def sc_face_index(ttc: Path) -> int:
-    """The collection's "Noto Sans CJK SC" face (index 2 in Debian's files, but look it up rather than trust that)."""
+    """The collection's "Noto Sans CJK SC" face: index 2 in Debian's files, but looked up, not assumed."""
     from fontTools.ttLib import TTCollection
 
     collection = TTCollection(str(ttc), lazy=True)
@@ -85,7 +86,9 @@ def build(source_dir: Path, out_dir: Path, hinting: bool) -> list[Path]:
         # Keep head.modified from the source, so that the same inputs rebuild byte-identical files.
         font = TTFont(str(ttc), fontNumber=sc_face_index(ttc), lazy=False, recalcTimestamp=False)
         options = subset.Options()
-        options.hinting = hinting  # CFF hints: FreeType/DirectWrite/CoreText render well without them, files shrink
+        # Hints off by default: FreeType, DirectWrite and Core Text draw CJK outlines well without them,
+        # and the two files shrink by about 0.6 MB.
+        options.hinting = hinting
         options.desubroutinize = False  # subroutines keep CFF charstrings compact
         # Horizontal UI text only, Simplified Chinese only: drop vertical-writing substitutions and the
         # JP/KR/TC 'locl' variants, which would pull thousands of other-region glyph shapes into the closure.

@@ -1,4 +1,4 @@
-"""The bundled CJK font loads, covers the UI's Chinese, and really draws hanzi rather than missing-glyph boxes."""
+"""The bundled CJK font loads, covers the UI's Chinese and draws real hanzi, not missing-glyph boxes."""
 
 from __future__ import annotations
 

@@ -18,9 +18,8 @@ if TYPE_CHECKING:
     from .resources import StoreSpec
 
 # Share of requests by main service type at a store that offers everything (maintenance dominates).
-# Repair types are scaled by the region's repair_mix, body and paint by its body_mix. Stores without a body
-# bay never see body requests:
-# in the old world customers know what their nearest store does.
+# Repair types are scaled by the region's repair_mix, body and paint by its body_mix and the store's body
+# bays. Stores without a body bay never see body requests: customers know what their nearest store does.
 MAIN_SERVICE_WEIGHTS: dict[str, float] = {
     "MAINT_MINOR": 0.36,
     "MAINT_MAJOR": 0.16,
@@ -33,6 +32,7 @@ MAIN_SERVICE_WEIGHTS: dict[str, float] = {
     "PAINT": 0.08,
 }
 REFERENCE_LIFT_BAYS = 6
+PEAK_MAX = 1.6  # upper end of the peak-concentration knob (see peak_shape)
 REPAIR_SERVICES = frozenset({"ELEC", "MECH"})
 BODY_SERVICES = frozenset({"BODY", "PAINT"})
 SECOND_SERVICE_SHARE = 0.30
@@ -163,9 +163,6 @@ def _poisson(rng: random.Random, lam: float) -> int:
         k += 1
         prod *= rng.random()
     return k
-
-
-PEAK_MAX = 1.6
 
 
 def peak_shape(concentration: float) -> tuple[float, float, float]:

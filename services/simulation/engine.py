@@ -22,8 +22,7 @@ SKILL_BIT = {s: 1 << i for i, s in enumerate(SKILLS)}
 _ARRIVE, _FINISH, _QC_DONE, _WAKE = 0, 1, 2, 3
 REWORK_PENALTY = 12.0  # rating points lost when the car is back for the same fault
 LAST_START_BEFORE_CLOSE = 30  # a customer expected to start later than this before closing is turned away
-ADVISOR_EFFICIENCY = 1.0
-LAST_START_BEFORE_SHIFT_END = 20
+LAST_START_BEFORE_SHIFT_END = 20  # nor one expected to start less than this before the able technicians leave
 JOB_IN_PROGRESS_REST = 45  # minutes: what the advisor adds for the jobs already on the bays
 _GROUP = {"lift": 0, "alignment": 0, "body": 1, "paint": 2}
 
@@ -60,7 +59,8 @@ class Workshop:
 
     Indices refer to `bays` and `techs`; `window[t]` = (shift start, lunch start, lunch end, shift end) in
     absolute minutes for today, `on_duty` the technicians not on their day off, `queue` the waiting jobs in
-    first-come order (index = position in line), `requests` today's arrivals known at the start of the day.
+    first-come order (index = position in line), `bookings` today's booked requests (known in advance; walk-ins
+    are only known once they are in the queue).
     """
 
     __slots__ = (
@@ -75,7 +75,7 @@ class Workshop:
         "window",
         "on_duty",
         "queue",
-        "requests",
+        "bookings",
         "tech_skill_count",
     )
 
@@ -92,7 +92,7 @@ class Workshop:
         self.window: list[tuple[int, int, int, int]] = []
         self.on_duty: list[int] = []
         self.queue: list[Job] = []
-        self.requests: Sequence[Request] = ()
+        self.bookings: Sequence[Request] = ()
 
     def on_shift(self, t: int, now: int) -> bool:
         start, lunch_start, lunch_end, end = self.window[t]
@@ -139,15 +139,15 @@ class StoreSimulator:
             shape = self._job_shape[services] = (need, self._bays_for[kind], std, _GROUP.get(kind, 0))
         return shape
 
-    def _servers(self, on_duty: list[int]) -> list[float]:
+    def _servers(self, on_duty: list[int]) -> list[int]:
         """How many jobs of each advisor group the store can run at once today (bays ∧ qualified people)."""
-        counts = [0.0, 0.0, 0.0]
+        counts = [0, 0, 0]
         for group, (skill, kinds) in enumerate(
             (("maintenance", ("lift", "alignment")), ("body", ("body",)), ("paint", ("paint",)))
         ):
             people = sum(1 for t in on_duty if self.tech_mask[t] & SKILL_BIT[skill])
             bays = sum(1 for b in self.store.bays if b.kind in kinds)
-            counts[group] = ADVISOR_EFFICIENCY * min(people, bays)
+            counts[group] = min(people, bays)
         return counts
 
     def run_day(self, day: int, requests: Iterable[Request]) -> tuple[list[WorkOrder], StoreDay]:
@@ -178,7 +178,7 @@ class StoreSimulator:
         todays = list(requests)
         todays.extend(self.pending.pop(day, ()))
         shop = Workshop(store, day, self.tech_mask)
-        shop.requests = todays
+        shop.bookings = [r for r in todays if r.booked]
         heap: list[tuple[int, int, int, object]] = []
         seq = 0
         for req in todays:
@@ -570,9 +570,13 @@ def simulate_parallel(
             in_flight.append(pool.submit(_run_chunk, chunk))
             if len(in_flight) >= 2 * workers:
                 break
-        while in_flight:
-            packed = in_flight.pop(0).result()
-            nxt = next(todo, None)
-            if nxt is not None:
-                in_flight.append(pool.submit(_run_chunk, nxt))
-            yield [_unpack(p) for p in packed]
+        try:
+            while in_flight:
+                packed = in_flight.pop(0).result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    in_flight.append(pool.submit(_run_chunk, nxt))
+                yield [_unpack(p) for p in packed]
+        finally:  # the consumer stopped early (or failed): do not finish chunks nobody will read
+            for future in in_flight:
+                future.cancel()

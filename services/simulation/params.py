@@ -9,6 +9,7 @@ from pathlib import Path
 CALIBRATED_PATH = Path(__file__).with_name("calibrated.json")
 REGION_CODES: tuple[str, ...] = ("N", "NE", "E", "C", "S", "SW", "NW")
 CALIBRATED_FIELDS: tuple[str, ...] = ("demand_per_bay", "peak_concentration", "price_level", "techs_per_bay")
+_READ_BACK = ("rating_base", "meta", "regions")
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,7 @@ class SimParams:
     """All parameters the engine needs: one RegionParams per region plus the network-wide constants."""
 
     regions: dict[str, RegionParams]
-    rating_base: float = 91.0  # rating of a zero-wait visit by an average technician
+    rating_base: float = 92.4  # rating of a zero-wait visit by an average technician
     rating_per_wait_hour: float = 5.0  # rating points lost per hour of waiting
     rating_noise_sd: float = 7.0
     store_staff_sd: float = 0.15  # log-sd of staffing per bay between stores of a region
@@ -49,19 +50,21 @@ class SimParams:
     meta: dict[str, object] = field(default_factory=dict)  # provenance written by calibration
 
 
-# Starting point before calibration: the story of each region (see DOMAIN.md, "before" picture).
-# 华东: app bookings common and spread over the day, dense warehouse network, evenly busy stores.
-# 华南: fierce competition → discounts; few bookings, everyone comes at opening and waits; tight parts stock.
+# The story of each region (DOMAIN.md, "before" picture), with the knobs of the last calibration as defaults
+# (calibrated.json overrides them).
+# 华东: app bookings spread over the day, dense warehouse network, evenly busy stores, more body work from dense
+#       traffic; customers have alternatives nearby and walk away from a long queue; app discounts.
+# 华南: fierce competition → discounts; few bookings, customers queue patiently; tight parts stock, slow trucks.
 # 西北: remote, weekly parts trucks but deep stock; quiet stores; customers book and come when told.
 # 东北: cold-climate repair mix (batteries, starters) lifts the ticket; lean, productive teams that plan work.
 # 西南: hard to hire good technicians, more rework; 华北/华中: in between.
 DEFAULT_PARAMS = SimParams(
     regions={
         "N": RegionParams(
-            2.6,
-            0.55,
-            0.91,
-            0.87,
+            2.8402,
+            0.7605,
+            0.8455,
+            0.8907,
             booked_share=0.30,
             booking_spread=0.4,
             repair_mix=0.95,
@@ -71,10 +74,10 @@ DEFAULT_PARAMS = SimParams(
             rework_rate=0.030,
         ),
         "NE": RegionParams(
-            3.0,
-            0.30,
-            0.98,
-            0.75,
+            3.2532,
+            0.2172,
+            0.9927,
+            0.7976,
             booked_share=0.60,
             booking_spread=0.9,
             repair_mix=1.35,
@@ -84,10 +87,10 @@ DEFAULT_PARAMS = SimParams(
             rework_rate=0.028,
         ),
         "E": RegionParams(
-            6.0,
-            0.30,
-            0.80,
-            1.29,
+            7.2911,
+            0.1485,
+            0.7333,
+            1.2835,
             booked_share=0.55,
             booking_spread=0.8,
             repair_mix=0.9,
@@ -100,10 +103,10 @@ DEFAULT_PARAMS = SimParams(
             patience_minutes=200.0,
         ),
         "C": RegionParams(
-            3.05,
-            0.90,
-            0.95,
-            1.07,
+            3.1812,
+            1.0726,
+            1.0128,
+            1.1933,
             booked_share=0.30,
             booking_spread=0.4,
             repair_mix=1.0,
@@ -113,10 +116,10 @@ DEFAULT_PARAMS = SimParams(
             rework_rate=0.032,
         ),
         "S": RegionParams(
-            3.9,
-            0.95,
-            0.90,
-            1.21,
+            4.5628,
+            0.3403,
+            0.7797,
+            1.1451,
             booked_share=0.20,
             booking_spread=0.3,
             repair_mix=1.0,
@@ -127,10 +130,10 @@ DEFAULT_PARAMS = SimParams(
             patience_minutes=630.0,
         ),
         "SW": RegionParams(
-            2.8,
-            0.90,
-            0.89,
-            1.04,
+            3.0607,
+            1.2165,
+            0.9251,
+            1.1408,
             booked_share=0.25,
             booking_spread=0.4,
             repair_mix=1.0,
@@ -140,10 +143,10 @@ DEFAULT_PARAMS = SimParams(
             rework_rate=0.040,
         ),
         "NW": RegionParams(
-            2.25,
-            0.30,
-            0.87,
-            0.81,
+            2.5156,
+            0.5884,
+            0.9198,
+            0.8925,
             booked_share=0.40,
             booking_spread=0.7,
             repair_mix=1.0,
@@ -157,9 +160,29 @@ DEFAULT_PARAMS = SimParams(
 
 
 def params_to_json(params: SimParams) -> str:
-    """Serialise parameters (stable key order) for calibrated.json."""
-    body = {f.name: getattr(params, f.name) for f in fields(SimParams) if f.name != "regions"}
-    body["regions"] = {code: asdict(params.regions[code]) for code in REGION_CODES if code in params.regions}
+    """Serialise calibrated parameters for calibrated.json (stable key order)."""
+    story_top = {f.name: getattr(params, f.name) for f in fields(SimParams) if f.name not in _READ_BACK}
+    body = {
+        "note": (
+            "Written by `python -m services.simulation.calibration`. Only rating_base and each region's "
+            "calibrated knobs are read back; 'story' records the fixed parameters they were fitted with."
+        ),
+        "rating_base": params.rating_base,
+        "regions": {
+            code: {k: getattr(params.regions[code], k) for k in CALIBRATED_FIELDS}
+            for code in REGION_CODES
+            if code in params.regions
+        },
+        "story": {
+            **story_top,
+            "regions": {
+                code: {k: v for k, v in asdict(params.regions[code]).items() if k not in CALIBRATED_FIELDS}
+                for code in REGION_CODES
+                if code in params.regions
+            },
+        },
+        "meta": params.meta,
+    }
     return json.dumps(body, indent=2, ensure_ascii=False) + "\n"
 
 

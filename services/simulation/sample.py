@@ -1,4 +1,4 @@
-"""Synthetic store placements for calibration and tests: real cities per region, a fixed size mix."""
+"""Synthetic store placements for tests and a fallback calibration: real cities per region, the demo's mix."""
 
 from __future__ import annotations
 
@@ -8,9 +8,23 @@ from dataclasses import dataclass
 
 # Store counts per region in the 600-store network (the brief's split).
 NETWORK_STORE_COUNTS: dict[str, int] = {"E": 150, "N": 90, "S": 100, "C": 80, "SW": 70, "NE": 50, "NW": 60}
-# Assumed size mix of the network; calibration is only as good as this guess (re-run it on the real one).
-SIZE_MIX: tuple[tuple[str, float], ...] = (("flagship", 0.08), ("large", 0.40), ("small", 0.52))
+# Size mix per region (flagship, large, small) and opening hours mirror services/demo/placement.py's 600-store
+# network as written in November 2026, so a fallback calibration or test sees the same kind of network.
+SIZE_MIX: dict[str, tuple[float, float, float]] = {
+    "N": (0.08, 0.38, 0.54),
+    "NE": (0.08, 0.32, 0.60),
+    "E": (0.10, 0.40, 0.50),
+    "C": (0.05, 0.24, 0.71),
+    "S": (0.09, 0.46, 0.45),
+    "SW": (0.07, 0.27, 0.66),
+    "NW": (0.07, 0.27, 0.66),
+}
+SIZES = ("flagship", "large", "small")
 DIRECT_SHARE = 0.4
+FLAGSHIP_HOURS = (480, 1140)  # 08:00–19:00
+LONG_HOURS = (480, 1110)  # 08:00–18:30, a quarter of the other stores
+STANDARD_HOURS = (510, 1080)  # 08:30–18:00
+LONG_HOURS_SHARE = 0.25
 
 # (city, province code, plate prefix, lat, lon) — a handful of cities per region.
 CITIES: dict[str, tuple[tuple[str, str, str, float, float], ...]] = {
@@ -65,7 +79,6 @@ CITIES: dict[str, tuple[tuple[str, str, str, float, float], ...]] = {
         ("乌鲁木齐", "65", "新A", 43.83, 87.62),
     ),
 }
-OPENING_HOURS: tuple[tuple[int, int], ...] = ((510, 1080), (510, 1080), (480, 1050), (540, 1110))
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,13 +99,13 @@ class SamplePlacement:
     close_minute: int
 
 
-def _size_quota(n: int) -> list[str]:
-    """Sizes for n stores in SIZE_MIX proportions (largest remainder), so small samples keep the mix."""
-    exact = [(size, share * n) for size, share in SIZE_MIX]
+def _size_quota(region: str, n: int) -> list[str]:
+    """Sizes for n stores in the region's SIZE_MIX proportions (largest remainder): small samples keep the mix."""
+    exact = [(size, share * n) for size, share in zip(SIZES, SIZE_MIX[region], strict=True)]
     counts = {size: int(x) for size, x in exact}
     for size, _ in sorted(exact, key=lambda e: e[1] - int(e[1]), reverse=True)[: n - sum(counts.values())]:
         counts[size] += 1
-    return [size for size, _ in SIZE_MIX for _ in range(counts[size])]
+    return [size for size in SIZES for _ in range(counts[size])]
 
 
 def sample_placements(
@@ -105,11 +118,14 @@ def sample_placements(
     next_id = first_id
     for region, n in counts.items():
         rng = random.Random(f"{seed}/sample/{region}")
-        sizes = _size_quota(n)
+        sizes = _size_quota(region, n)
         rng.shuffle(sizes)
         for i, size in enumerate(sizes):
             city, prov, plate, lat, lon = CITIES[region][i % len(CITIES[region])]
-            open_m, close_m = OPENING_HOURS[rng.randrange(len(OPENING_HOURS))]
+            if size == "flagship":
+                open_m, close_m = FLAGSHIP_HOURS
+            else:
+                open_m, close_m = LONG_HOURS if rng.random() < LONG_HOURS_SHARE else STANDARD_HOURS
             out.append(
                 SamplePlacement(
                     id=next_id,
@@ -120,7 +136,7 @@ def sample_placements(
                     city_zh=city,
                     lat=round(lat + rng.gauss(0, 0.08), 5),
                     lon=round(lon + rng.gauss(0, 0.08), 5),
-                    store_type="direct" if rng.random() < DIRECT_SHARE else "franchise",
+                    store_type="direct" if size == "flagship" or rng.random() < DIRECT_SHARE else "franchise",
                     size=size,
                     open_minute=open_m,
                     close_minute=close_m,

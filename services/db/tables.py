@@ -292,6 +292,7 @@ class Rating(Base):
     score: Mapped[int] = mapped_column(SmallInteger)
     comment: Mapped[str | None]
     rated_at: Mapped[datetime]
+    event_id: Mapped[uuid.UUID | None] = mapped_column(UUID, unique=True)
     __table_args__ = (Index("rating_store_ix", "store_id", "rated_at"), Index("rating_rated_ix", "rated_at"))
 
 

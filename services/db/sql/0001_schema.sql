@@ -303,7 +303,8 @@ CREATE TABLE rating (
     store_id        integer NOT NULL REFERENCES store (id),
     score           smallint NOT NULL CHECK (score BETWEEN 0 AND 100),
     comment         text,
-    rated_at        timestamptz NOT NULL
+    rated_at        timestamptz NOT NULL,
+    event_id        uuid UNIQUE
 );
 CREATE INDEX rating_store_ix ON rating (store_id, rated_at);
 

@@ -131,7 +131,7 @@ def cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def cmd_kpi(args: argparse.Namespace) -> int:
-    from services.network import china_today, ensure_rollup, kpis
+    from services.network import china_today, ensure_rollup, kpis, presence
 
     db = _open(args)
     date_to = args.date_to or china_today()
@@ -142,12 +142,17 @@ def cmd_kpi(args: argparse.Namespace) -> int:
     with db.engine.connect() as conn:
         ensure_rollup(conn)
         rows = kpis(conn, args.by, date_from, date_to, args.region)
+        now = presence(conn)
+    live = {"live_stores": now.live_stores, "stores_online": now.stores_online, "users": now.users,
+            "active_users_today": now.active_users_today}
     if args.json:
         print(json.dumps({"from": date_from.isoformat(), "to": date_to.isoformat(), "by": args.by,
-                          "rows": [asdict(r) for r in rows]}, ensure_ascii=False, indent=1))
+                          "rows": [asdict(r) for r in rows], "now": live}, ensure_ascii=False, indent=1))
         return 0
     print(f"KPIs {date_from} – {date_to} by {args.by}")
     print(format_kpi_table(rows))
+    print(f"Now: {now.stores_online} of {now.live_stores} live stores online (terminals wrote in the last 15 minutes), "
+          f"{now.active_users_today} of {now.users} users logged in today.")
     return 0
 
 

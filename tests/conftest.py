@@ -30,6 +30,7 @@ def database():
         db = open_database(cfg)
         with db.connect(autocommit=True) as conn:
             conn.execute("DROP SCHEMA IF EXISTS terminal CASCADE")
+            conn.execute("DROP SCHEMA IF EXISTS kpi CASCADE")
             conn.execute("DROP SCHEMA public CASCADE")
             conn.execute("CREATE SCHEMA public")
     migrate.upgrade(db)
@@ -37,9 +38,9 @@ def database():
     db.dispose()
 
 
-def make_scratch_database(database, name: str):
-    """A fresh, migrated database `name` on the same server as the test database (dropped first if it exists).
-    On a shared server without the right to create databases the calling test is skipped."""
+def make_scratch_database(database, name: str, migrated: bool = True):
+    """A fresh database `name` (migrated unless told otherwise) on the same server as the test database, dropped
+    first if it exists. On a shared server without the right to create databases the calling test is skipped."""
     from services.config import load_config
     from services.db import embedded, migrate
     from services.db.engine import open_database
@@ -54,7 +55,8 @@ def make_scratch_database(database, name: str):
         except psycopg.Error as exc:
             pytest.skip(f"cannot create a scratch database on the shared test server: {exc}")
         db = open_database(load_config(database_url=database.url.set(database=name).render_as_string(False)))
-    migrate.upgrade(db)
+    if migrated:
+        migrate.upgrade(db)
     return db
 
 

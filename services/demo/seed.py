@@ -84,8 +84,7 @@ def network_for(opts: SeedOptions) -> tuple[tuple, NetworkSpec]:
     """The placements and resources of a demo network, rebuilt identically from its options (the live simulator
     and the tests use this to find the same stores, bays, technicians and customers the database holds).
     The rollout waves start 84 days before the history ends, so every store is live today."""
-    placements = place_stores(seed=opts.seed, total=opts.stores,
-                              start=opts.first_day() + timedelta(days=max(0, opts.days - 84)))
+    placements = place_stores(seed=opts.seed, total=opts.stores, start=opts.last_day() - timedelta(days=84))
     return placements, build_network(placements, seed=opts.seed)
 
 

@@ -22,6 +22,7 @@ def test_kpi_json_by_region(url, capsys):
                  "--to", DEMO_OPTS.last_day().isoformat(), "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["by"] == "region" and len(data["rows"]) == 7
+    assert data["now"]["live_stores"] == DEMO_OPTS.stores and data["now"]["users"] == 11
     for row in data["rows"]:
         assert 0.05 < row["utilization"] < 1.0
         assert 0.0 < row["wait_hours"] < 6.0
@@ -68,3 +69,34 @@ def test_help_lists_the_commands(capsys):
     out = capsys.readouterr().out
     for cmd in ("seed", "simulate", "migrate", "db-url", "kpi"):
         assert cmd in out
+
+
+def test_store_password_goes_to_the_keyring(monkeypatch, capsys):
+    import io
+
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class Memory(KeyringBackend):
+        priority = 1
+        data: dict = {}
+
+        def get_password(self, service, username):
+            return self.data.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.data[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.data.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    keyring.set_keyring(Memory())
+    try:
+        monkeypatch.setattr("sys.stdin", io.StringIO("pa55word\n"))
+        assert main(["--database-url", "postgresql://ops@db.example:5433/aftersales", "store-password",
+                     "--password-stdin"]) == 0
+        assert keyring.get_password("aftersales-control-center", "ops@db.example:5433/aftersales") == "pa55word"
+        assert "pa55word" not in capsys.readouterr().out
+    finally:
+        keyring.set_keyring(previous)

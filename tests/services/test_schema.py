@@ -13,22 +13,15 @@ from alembic.migration import MigrationContext
 from services.db import migrate
 from services.db.engine import Database
 from services.db.tables import Base
+from tests.conftest import make_scratch_database
 
 
 @pytest.fixture(scope="module")
 def scratch(database) -> Database:
     """A separate empty database on the same server, for migration round trips."""
-    from services.config import load_config
-    from services.db import embedded
-    from services.db.engine import open_database
-
-    if not database.embedded:
-        pytest.skip("migration round trips need a server where the tests may create databases")
-    embedded.drop_database(database.maintenance_conninfo, "aftersales_scratch")
-    db = open_database(load_config(), "aftersales_scratch")
+    db = make_scratch_database(database, "aftersales_scratch", migrated=False)
     yield db
     db.dispose()
-    embedded.drop_database(database.maintenance_conninfo, "aftersales_scratch")
 
 
 def test_upgrade_from_empty_then_downgrade_last_and_upgrade_again(scratch):

@@ -636,7 +636,7 @@ REVOKE ALL ON ALL FUNCTIONS IN SCHEMA terminal FROM PUBLIC;
 DO $$
 BEGIN
     IF EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'aftersales_terminal') THEN
-        GRANT USAGE ON SCHEMA terminal TO aftersales_terminal;
+        GRANT USAGE ON SCHEMA terminal, public TO aftersales_terminal;
         GRANT EXECUTE ON FUNCTION terminal.heartbeat(text, integer, timestamptz),
             terminal.book(uuid, integer, text, text[], timestamptz, text, text, text, integer),
             terminal.check_in(uuid, integer, text, text[], bigint, text, timestamptz, text, text),

@@ -7,6 +7,7 @@ from datetime import datetime
 from PySide6.QtCore import QTimer, Signal, Slot
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QHeaderView,
     QLabel,
     QMainWindow,
     QProgressBar,
@@ -23,13 +24,13 @@ def _pct(v: float) -> str:
 
 
 KPI_COLUMNS = (
-    Column("大区 Region", lambda r: f"{r.name_zh} {r.name_en}", align_right=False),
-    Column("门店 Stores", lambda r: r.stores),
-    Column("工位利用率 Utilization", lambda r: r.utilization, _pct),
-    Column("等待时长 Wait (h)", lambda r: r.wait_hours, lambda v: f"{v:.2f}"),
-    Column("日均接车 Vehicles/day", lambda r: r.vehicles_per_store_day, lambda v: f"{v:.1f}"),
-    Column("日均产值 Output ¥/day", lambda r: r.output_per_store_day, lambda v: f"{v:,.0f}"),
-    Column("满意度 CSI", lambda r: r.csi, lambda v: f"{v:.1f}"),
+    Column("大区\nRegion", lambda r: f"{r.name_zh} {r.name_en}", align_right=False),
+    Column("门店\nStores", lambda r: r.stores),
+    Column("工位利用率\nUtilization", lambda r: r.utilization, _pct),
+    Column("等待时长 (小时)\nWait (h)", lambda r: r.wait_hours, lambda v: f"{v:.2f}"),
+    Column("日均接车\nVehicles/day", lambda r: r.vehicles_per_store_day, lambda v: f"{v:.1f}"),
+    Column("日均产值 (元)\nOutput ¥/day", lambda r: r.output_per_store_day, lambda v: f"{v:,.0f}"),
+    Column("满意度\nCSI", lambda r: r.csi, lambda v: f"{v:.1f}"),
 )
 
 
@@ -58,7 +59,7 @@ class MainWindow(QMainWindow):
         self.table.setModel(self.model)
         self.table.setFont(big)
         self.table.horizontalHeader().setFont(big)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.verticalHeader().hide()
         for w in (self.title, self.status, self.progress, self.table):
             layout.addWidget(w)
@@ -83,7 +84,6 @@ class MainWindow(QMainWindow):
         self.model.set_rows(rows)
         self.updated_at = datetime.now()
         self.status.setText(f"已更新 Updated {self.updated_at:%H:%M:%S}")
-        self.table.resizeColumnsToContents()
 
     @Slot(int, str)
     def note_change(self, store_id: int, kind: str) -> None:

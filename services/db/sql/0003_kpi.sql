@@ -90,7 +90,8 @@ LANGUAGE sql STABLE AS $$
         GROUP BY 1, 2
     )
     SELECT d.store_id, d.day,
-           (d.bays * extract(epoch FROM d.close_ts - d.open_ts) / 60)::double precision,
+           -- open bay-minutes so far: a day in progress counts only its elapsed opening hours
+           (d.bays * greatest(0, extract(epoch FROM least(d.close_ts, now()) - d.open_ts)) / 60)::double precision,
            coalesce(occ.minutes, 0)::double precision,
            coalesce(arr.vehicles, 0)::integer,
            coalesce(fin.completed, 0)::integer,

@@ -23,7 +23,7 @@ log = logging.getLogger(__name__)
 def _prepare(database_url: str | None, progress) -> Database:
     """Runs on a worker thread: open, migrate, seed the demo network on the first run of the embedded server."""
     from services.demo.seed import SeedOptions, is_seeded, seed_network
-    from services.network import ensure_rollup
+    from services.housekeeping import run_housekeeping
 
     db = open_database(load_config(database_url=database_url))
     progress(0.0, "正在检查数据库结构… Checking the schema…")
@@ -31,7 +31,7 @@ def _prepare(database_url: str | None, progress) -> Database:
     if db.embedded and not is_seeded(db):
         seed_network(db, SeedOptions(), progress=progress)
     with db.engine.connect() as conn:
-        ensure_rollup(conn)
+        run_housekeeping(conn)
     return db
 
 

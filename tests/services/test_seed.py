@@ -92,3 +92,23 @@ def test_a_failed_seed_leaves_nothing_behind(database):
 def test_bad_options_are_refused_in_a_sentence(database):
     with pytest.raises(DomainError, match="at least 14 stores"):
         seed_network(database, SeedOptions(stores=3))
+
+
+def test_housekeeping_archives_finished_jobs_and_is_idempotent(demo_db):
+    from services.housekeeping import run_housekeeping
+
+    db, _ = demo_db
+    with db.connect() as c:
+        c.execute("UPDATE job_archive_horizon SET upto = upto - interval '2 days'")  # pretend two days passed
+        moved = c.execute("""WITH m AS (DELETE FROM job_archive WHERE upper(period) > (SELECT upto FROM
+                              job_archive_horizon) RETURNING *) INSERT INTO job SELECT id, work_order_id, store_id,
+                              bay_id, technician_id, kind, period, status FROM m""").rowcount
+        c.commit()
+    assert moved > 0
+    with db.engine.connect() as conn:
+        first = run_housekeeping(conn)
+        second = run_housekeeping(conn)
+    assert first.jobs_archived >= moved and second.jobs_archived == 0
+    with db.connect() as c:
+        assert c.execute("SELECT count(*) FROM job WHERE status = 'done' AND upper(period) < now() - interval '1 day'"
+                         ).fetchone()[0] == 0

@@ -122,3 +122,32 @@ def mini_network(database) -> dict:
             c.execute("INSERT INTO stock (store_id, part_id, qty) SELECT %s, id, 5 FROM part", (sid,))
         c.commit()
     return ids
+
+
+@pytest.fixture
+def memory_keyring():
+    """An in-memory keyring for the test (a headless machine has no Secret Service; never touch a real one)."""
+    import keyring
+    from keyring.backend import KeyringBackend
+
+    class MemoryKeyring(KeyringBackend):
+        priority = 1
+
+        def __init__(self) -> None:
+            super().__init__()
+            self.store: dict[tuple[str, str], str] = {}
+
+        def get_password(self, service, username):
+            return self.store.get((service, username))
+
+        def set_password(self, service, username, password):
+            self.store[(service, username)] = password
+
+        def delete_password(self, service, username):
+            self.store.pop((service, username), None)
+
+    previous = keyring.get_keyring()
+    ring = MemoryKeyring()
+    keyring.set_keyring(ring)
+    yield ring
+    keyring.set_keyring(previous)

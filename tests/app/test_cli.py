@@ -71,32 +71,11 @@ def test_help_lists_the_commands(capsys):
         assert cmd in out
 
 
-def test_store_password_goes_to_the_keyring(monkeypatch, capsys):
+def test_store_password_goes_to_the_keyring(monkeypatch, capsys, memory_keyring):
     import io
 
-    import keyring
-    from keyring.backend import KeyringBackend
-
-    class Memory(KeyringBackend):
-        priority = 1
-        data: dict = {}
-
-        def get_password(self, service, username):
-            return self.data.get((service, username))
-
-        def set_password(self, service, username, password):
-            self.data[(service, username)] = password
-
-        def delete_password(self, service, username):
-            self.data.pop((service, username), None)
-
-    previous = keyring.get_keyring()
-    keyring.set_keyring(Memory())
-    try:
-        monkeypatch.setattr("sys.stdin", io.StringIO("pa55word\n"))
-        assert main(["--database-url", "postgresql://ops@db.example:5433/aftersales", "store-password",
-                     "--password-stdin"]) == 0
-        assert keyring.get_password("aftersales-control-center", "ops@db.example:5433/aftersales") == "pa55word"
-        assert "pa55word" not in capsys.readouterr().out
-    finally:
-        keyring.set_keyring(previous)
+    monkeypatch.setattr("sys.stdin", io.StringIO("pa55word\n"))
+    assert main(["--database-url", "postgresql://ops@db.example:5433/aftersales", "store-password",
+                 "--password-stdin"]) == 0
+    assert memory_keyring.get_password("aftersales-control-center", "ops@db.example:5433/aftersales") == "pa55word"
+    assert "pa55word" not in capsys.readouterr().out

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from datetime import date
 
 import pytest
@@ -25,40 +24,23 @@ from services.simulation import (
 from services.simulation.calibration import default_placements
 from services.simulation.demand import BAY_ACCEPTS, REWORK_ID_OFFSET, StoreDemand, wo_bay_kind
 from services.simulation.records import Request
+from services.simulation.sample import SamplePlacement
 from services.simulation.targets import CSI_RANGE, TARGETS, misses
 from services.simulation.timebase import MINUTES_PER_DAY, SHANGHAI, weekday_of
 
 START = date(2025, 3, 3)  # a Monday
 
 
-@dataclass(frozen=True)
-class StandInPlacement:
-    """The attributes services/demo/placement.py will provide (the engine reads nothing else)."""
-
-    id: int
-    code: str
-    region_code: str
-    province_code: str
-    plate_prefix: str
-    city_zh: str
-    lat: float
-    lon: float
-    store_type: str
-    size: str
-    open_minute: int
-    close_minute: int
-
-
 PLACEMENTS = (
-    StandInPlacement(11, "BJ01", "N", "11", "京A", "北京", 39.90, 116.40, "direct", "flagship", 510, 1080),
-    StandInPlacement(12, "BJ02", "N", "11", "京A", "北京", 39.95, 116.30, "franchise", "small", 480, 1050),
-    StandInPlacement(30, "SH01", "E", "31", "沪A", "上海", 31.23, 121.47, "direct", "large", 510, 1080),
-    StandInPlacement(31, "HZ01", "E", "33", "浙A", "杭州", 30.27, 120.16, "franchise", "small", 540, 1110),
-    StandInPlacement(50, "GZ01", "S", "44", "粤A", "广州", 23.13, 113.26, "franchise", "large", 510, 1080),
-    StandInPlacement(60, "CD01", "SW", "51", "川A", "成都", 30.57, 104.07, "direct", "large", 510, 1080),
-    StandInPlacement(70, "XA01", "NW", "61", "陕A", "西安", 34.34, 108.94, "franchise", "small", 510, 1080),
-    StandInPlacement(80, "SY01", "NE", "21", "辽A", "沈阳", 41.80, 123.43, "direct", "large", 510, 1080),
-    StandInPlacement(90, "WH01", "C", "42", "鄂A", "武汉", 30.59, 114.31, "direct", "small", 510, 1080),
+    SamplePlacement(11, "BJ01", "N", "11", "京A", "北京", 39.90, 116.40, "direct", "flagship", 510, 1080),
+    SamplePlacement(12, "BJ02", "N", "11", "京A", "北京", 39.95, 116.30, "franchise", "small", 480, 1050),
+    SamplePlacement(30, "SH01", "E", "31", "沪A", "上海", 31.23, 121.47, "direct", "large", 510, 1080),
+    SamplePlacement(31, "HZ01", "E", "33", "浙A", "杭州", 30.27, 120.16, "franchise", "small", 540, 1110),
+    SamplePlacement(50, "GZ01", "S", "44", "粤A", "广州", 23.13, 113.26, "franchise", "large", 510, 1080),
+    SamplePlacement(60, "CD01", "SW", "51", "川A", "成都", 30.57, 104.07, "direct", "large", 510, 1080),
+    SamplePlacement(70, "XA01", "NW", "61", "陕A", "西安", 34.34, 108.94, "franchise", "small", 510, 1080),
+    SamplePlacement(80, "SY01", "NE", "21", "辽A", "沈阳", 41.80, 123.43, "direct", "large", 510, 1080),
+    SamplePlacement(90, "WH01", "C", "42", "鄂A", "武汉", 30.59, 114.31, "direct", "small", 510, 1080),
 )
 DAYS = 21
 

@@ -237,3 +237,31 @@ def test_audit_log_is_append_only(conn):
     conn.execute("INSERT INTO audit_log (actor, action, entity, entity_id) VALUES ('hq', 'approve', 'x', '1')")
     assert "append-only" in refused(conn, "UPDATE audit_log SET actor = 'someone else'", (), "AS403")
     refused(conn, "DELETE FROM audit_log", (), "AS403")
+
+
+def test_concurrent_retries_of_one_write_land_once(database, mini_network):
+    """Two connections send the same event at the same moment (a retry racing the original): one write."""
+    import threading
+
+    e = ev()
+    plate = f"京R{uuid.uuid4().int % 100000:05d}"
+    barrier = threading.Barrier(4)
+    results: list = []
+
+    def send() -> None:
+        with psycopg.connect(database.conninfo, autocommit=True) as c:
+            barrier.wait()
+            results.append(c.execute("SELECT terminal.check_in(%s, %s, %s, ARRAY['TYRE'])",
+                                     (e, mini_network["store1"], plate)).fetchone()[0])
+
+    threads = [threading.Thread(target=send) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert len(results) == 4 and len(set(results)) == 1
+    with psycopg.connect(database.conninfo) as c:
+        assert c.execute("SELECT count(*) FROM work_order w JOIN vehicle v ON v.id = w.vehicle_id "
+                         "WHERE v.plate = %s", (plate,)).fetchone()[0] == 1
+        c.execute("SELECT terminal.set_status(%s, %s, 'cancelled')", (ev(), results[0]))
+        c.commit()

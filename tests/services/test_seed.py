@@ -99,7 +99,9 @@ def test_housekeeping_archives_finished_jobs_and_is_idempotent(demo_db):
 
     db, _ = demo_db
     with db.connect() as c:
-        c.execute("UPDATE job_archive_horizon SET upto = upto - interval '2 days'")  # pretend two days passed
+        # pretend the last two days of history had not been archived yet
+        c.execute("UPDATE job_archive_horizon SET upto = (SELECT max(upper(period)) FROM job_archive) "
+                  "- interval '2 days'")
         moved = c.execute("""WITH m AS (DELETE FROM job_archive WHERE upper(period) > (SELECT upto FROM
                               job_archive_horizon) RETURNING *) INSERT INTO job SELECT id, work_order_id, store_id,
                               bay_id, technician_id, kind, period, status FROM m""").rowcount

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 
 class DomainError(Exception):
@@ -41,3 +41,74 @@ class Resync:
     """The listener reconnected: notifications may have been lost, so re-read everything."""
 
     received_at: datetime
+
+
+# --- what the control center shows (plain data for widgets) ------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class StoreStatus:
+    """One store's live state for the map and the rankings. Bands are computed by the service, not the widget."""
+
+    store_id: int
+    code: str
+    name_zh: str
+    name_en: str
+    region_code: str
+    city_zh: str
+    lat: float
+    lon: float
+    utilization: float | None  # today so far, 0..1
+    wait_hours: float | None  # today so far
+    vehicles_today: int
+    in_workshop: int  # vehicles checked in and not yet done
+    open_alerts: int
+    alert_severity: str | None  # highest open: info | warning | critical
+    online: bool  # terminals wrote in the last 15 minutes
+    utilization_band: str  # low | normal | high | none
+    wait_band: str  # short | long | very_long | none
+
+
+@dataclass(frozen=True, slots=True)
+class KpiTile:
+    """A KPI wall tile: today's value, the change against the same weekday last week, and a sparkline."""
+
+    key: str  # utilization, wait_hours, vehicles, output, csi, cross_store, stores_online
+    title_zh: str
+    title_en: str
+    value: float | None
+    unit: str  # "%", "h", "台", "¥", "", ...
+    previous: float | None  # same weekday last week, same time of day
+    sparkline: tuple[float, ...]  # last days, oldest first
+    higher_is_better: bool = True
+
+    @property
+    def change(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+
+@dataclass(frozen=True, slots=True)
+class TrendSeries:
+    """One line of a trend chart: a name and values per day."""
+
+    key: str  # e.g. region code
+    name: str
+    days: tuple[date, ...]
+    values: tuple[float | None, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class AlertItem:
+    id: int
+    store_id: int
+    store_code: str
+    store_name: str
+    region_code: str
+    kind: str  # wait_over_threshold, utilization_low, utilization_high, rework_anomaly, complaint, terminals_silent
+    severity: str  # info | warning | critical
+    raised_at: datetime
+    message: str
+    acknowledged_by: str | None = None
+    acknowledged_at: datetime | None = None
+    resolved_at: datetime | None = None

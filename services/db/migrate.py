@@ -49,6 +49,7 @@ def upgrade(db: Database, target: str = "head") -> bool:
             conn.commit()
             return MigrationContext.configure(conn).get_current_revision() != before
         finally:
+            conn.rollback()  # a failed migration leaves the transaction aborted; the unlock needs a fresh one
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
             conn.commit()
 
@@ -63,5 +64,6 @@ def downgrade(db: Database, target: str) -> None:
             command.downgrade(cfg, target)
             conn.commit()
         finally:
+            conn.rollback()  # a failed migration leaves the transaction aborted; the unlock needs a fresh one
             conn.execute(text("SELECT pg_advisory_unlock(:k)"), {"k": MIGRATION_LOCK_KEY})
             conn.commit()

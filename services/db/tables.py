@@ -355,6 +355,7 @@ class AppUser(Base):
     store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))
     active: Mapped[bool] = mapped_column(server_default="true")
     created_at: Mapped[datetime] = mapped_column(server_default="now()")
+    db_role: Mapped[str | None] = mapped_column(unique=True)  # the user's own PostgreSQL login role
 
 
 class UserLogin(Base):

@@ -24,6 +24,7 @@ from services.demo.placement import place_stores
 from services.model import DomainError
 from services.network import china_today
 from services.simulation.engine import simulate_parallel
+from services.users import ensure_login_roles
 from services.simulation.records import StoreResult
 from services.simulation.resources import NetworkSpec, build_network, iter_customers
 from services.simulation.timebase import MINUTES_PER_DAY, epoch
@@ -172,6 +173,7 @@ def seed_network(db: Database, opts: SeedOptions, *, rebuild: bool = False,
         report(0.92, "正在汇总指标… Rolling up the KPIs…")
         conn.execute("SELECT kpi.refresh(%s, %s)", (first, opts.last_day()))
         _demo_users(conn, placements)
+        ensure_login_roles(conn)
         conn.execute(
             "INSERT INTO app_setting (key, value) VALUES (%s, %s)",
             (SETTING_KEY, json.dumps({"stores": opts.stores, "days": opts.days, "seed": opts.seed,

@@ -24,10 +24,10 @@ from services.demo.placement import place_stores
 from services.model import DomainError
 from services.network import china_today
 from services.simulation.engine import simulate_parallel
-from services.users import ensure_login_roles
 from services.simulation.records import StoreResult
 from services.simulation.resources import NetworkSpec, build_network, iter_customers
 from services.simulation.timebase import MINUTES_PER_DAY, epoch
+from services.users import ensure_login_roles
 
 log = logging.getLogger(__name__)
 

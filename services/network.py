@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, text
 
+from services.model import KpiTile, StoreStatus, TrendSeries
+
 CHINA = ZoneInfo("Asia/Shanghai")
 SCOPES = ("nation", "region", "store")
 
@@ -127,3 +129,147 @@ def ensure_rollup(conn: Connection) -> int:
                      ).scalar_one()
     conn.commit()
     return int(n)
+
+
+# --- the live console: store states, KPI tiles, daily series ------------------------------------------------------
+
+# Bands for colouring the map; business thresholds every console shares would live in app_setting.
+UTILIZATION_LOW, UTILIZATION_HIGH = 0.40, 0.85
+WAIT_LONG, WAIT_VERY_LONG = 1.0, 2.0
+
+
+def utilization_band(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return "low" if value < UTILIZATION_LOW else "high" if value > UTILIZATION_HIGH else "normal"
+
+
+def wait_band(value: float | None) -> str:
+    if value is None:
+        return "none"
+    return "short" if value < WAIT_LONG else "long" if value < WAIT_VERY_LONG else "very_long"
+
+
+def store_statuses(conn: Connection, store_ids: list[int] | None = None, region_code: str | None = None
+                   ) -> list[StoreStatus]:
+    """Today's live state of the stores (all visible ones, or only `store_ids`). Runs on a worker thread."""
+    today = china_today()
+    rows = conn.execute(text("""
+        SELECT s.id, s.code, s.name_zh, s.name_en, r.code, s.city_zh, s.lat, s.lon,
+               sd.occupied_bay_min / nullif(sd.open_bay_min, 0),
+               sd.wait_sum_h / nullif(sd.wait_n, 0),
+               coalesce(sd.vehicles, 0),
+               (SELECT count(*) FROM work_order w WHERE w.store_id = s.id
+                  AND w.status IN ('checked_in', 'in_service', 'quality_check')),
+               coalesce(a.n, 0), a.worst,
+               coalesce(act.last_write_at > now() - interval '15 minutes', false)
+        FROM store s
+        JOIN region r ON r.id = s.region_id
+        LEFT JOIN kpi.store_days(:today, :today) sd ON sd.store_id = s.id
+        LEFT JOIN (SELECT store_id, count(*) AS n,
+                          (array_agg(severity ORDER BY array_position(ARRAY['critical','warning','info'], severity)))[1]
+                              AS worst
+                   FROM alert WHERE resolved_at IS NULL GROUP BY store_id) a ON a.store_id = s.id
+        LEFT JOIN terminal.store_activity act ON act.store_id = s.id
+        WHERE s.active AND (CAST(:ids AS integer[]) IS NULL OR s.id = ANY (CAST(:ids AS integer[])))
+          AND (CAST(:region AS text) IS NULL OR r.code = :region)
+        ORDER BY s.id
+    """), {"today": today, "ids": store_ids, "region": region_code}).all()
+    return [StoreStatus(r[0], r[1], r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9], int(r[10]), int(r[11]),
+                        int(r[12]), r[13], bool(r[14]), utilization_band(r[8]), wait_band(r[9])) for r in rows]
+
+
+# The seven tiles of the wall: KpiRow attribute, titles, unit, whether higher is better.
+TILE_SPECS: tuple[tuple[str, str, str, str, str, bool], ...] = (
+    ("utilization", "utilization", "工位利用率", "Bay utilization", "%", True),
+    ("wait_hours", "wait_hours", "客户等待时长", "Customer waiting time", "h", False),
+    ("vehicles", "vehicles_per_store_day", "日均接车量", "Vehicles received per store", "台", True),
+    ("output", "output_per_store_day", "门店日均产值", "Output per store", "¥", True),
+    ("csi", "csi", "客户满意度", "Customer satisfaction", "", True),
+    ("cross_store", "cross_store_per_day", "跨店服务量", "Cross-store services", "单", True),
+)
+
+
+def kpi_tiles(conn: Connection, region_code: str | None = None, now: datetime | None = None,
+              spark_days: int = 14) -> list[KpiTile]:
+    """Today so far against the same weekday last week up to the same time, with a daily sparkline.
+    The nation, or one region. Runs on a worker thread."""
+    now = now or datetime.now(CHINA)
+    today = now.astimezone(CHINA).date()
+    last_week = today - timedelta(days=7)
+    until = now.astimezone(CHINA).time()
+    scope = "region" if region_code else "nation"
+    current = _one(_kpis_until(conn, scope, today, until, region_code))
+    previous = _one(_kpis_until(conn, scope, last_week, until, region_code))
+    daily = daily_kpis(conn, today - timedelta(days=spark_days), today - timedelta(days=1), region_code)
+    tiles = []
+    for key, attr, zh, en, unit, higher in TILE_SPECS:
+        spark = tuple(float(getattr(r, attr)) for _, r in daily if getattr(r, attr) is not None)
+        tiles.append(KpiTile(key, zh, en, getattr(current, attr) if current else None, unit,
+                             getattr(previous, attr) if previous else None, spark, higher))
+    live = presence(conn, now)
+    share = live.online_share
+    tiles.append(KpiTile("stores_online", "门店上线率", "Stores online", share, "%", None, (), True))
+    return tiles
+
+
+def _one(rows: list[KpiRow]) -> KpiRow | None:
+    return rows[0] if rows else None
+
+
+def _kpis_until(conn: Connection, scope: str, day: date, until, region_code: str | None) -> list[KpiRow]:
+    """KPIs of one past day cut at a clock time, computed from the raw tables."""
+    key, name_zh, name_en, group = _GROUP[scope]
+    where = "WHERE r.code = :region" if region_code else ""
+    rows = conn.execute(text(f"""
+        SELECT {key}, {name_zh}, {name_en}, count(DISTINCT sd.store_id), 1,
+               sum(sd.occupied_bay_min) / nullif(sum(sd.open_bay_min), 0),
+               sum(sd.wait_sum_h) / nullif(sum(sd.wait_n), 0),
+               sum(sd.vehicles)::float / nullif(count(*), 0),
+               sum(sd.completed_amount)::float / nullif(count(*), 0),
+               sum(sd.completed_amount)::float / nullif(sum(sd.technicians_on_duty), 0),
+               sum(sd.rating_sum)::float / nullif(sum(sd.rating_n), 0),
+               sum(sd.cross_store)::float, sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
+               sum(sd.rework)::float / nullif(sum(sd.vehicles), 0), sum(sd.complaints)
+        FROM kpi.store_days(:d, :d, :until) sd
+        JOIN store s ON s.id = sd.store_id JOIN region r ON r.id = s.region_id
+        {where} GROUP BY {group}
+    """), {"d": day, "until": until, "region": region_code}).all()
+    return [KpiRow(scope, r[0], r[1], r[2], int(r[3]), 1, r[5], r[6], r[7] or 0.0, r[8] or 0.0, r[9], r[10],
+                   r[11] or 0.0, r[12], r[13], int(r[14] or 0)) for r in rows]
+
+
+def daily_kpis(conn: Connection, date_from: date, date_to: date, region_code: str | None = None,
+               by_region: bool = False) -> list[tuple[date, KpiRow]]:
+    """One KpiRow per day (nation or region; or per region and day with by_region) for sparklines and trends."""
+    key, name_zh, name_en = ("r.code", "r.name_zh", "r.name_en") if by_region or region_code else (
+        "'CN'", "'全国'", "'China'")
+    group = "sd.day, r.code, r.name_zh, r.name_en" if by_region or region_code else "sd.day"
+    where = "WHERE r.code = :region" if region_code else ""
+    rows = conn.execute(text(f"""
+        SELECT sd.day, {key}, {name_zh}, {name_en}, count(DISTINCT sd.store_id),
+               sum(sd.occupied_bay_min) / nullif(sum(sd.open_bay_min), 0),
+               sum(sd.wait_sum_h) / nullif(sum(sd.wait_n), 0),
+               sum(sd.vehicles)::float / nullif(count(*), 0),
+               sum(sd.completed_amount)::float / nullif(count(*), 0),
+               sum(sd.completed_amount)::float / nullif(sum(sd.technicians_on_duty), 0),
+               sum(sd.rating_sum)::float / nullif(sum(sd.rating_n), 0),
+               sum(sd.cross_store)::float, sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
+               sum(sd.rework)::float / nullif(sum(sd.vehicles), 0), sum(sd.complaints)
+        FROM kpi.store_days_fast(:d0, :d1) sd
+        JOIN store s ON s.id = sd.store_id JOIN region r ON r.id = s.region_id
+        {where} GROUP BY {group} ORDER BY {group}
+    """), {"d0": date_from, "d1": date_to, "region": region_code}).all()
+    scope = "region" if by_region or region_code else "nation"
+    return [(r[0], KpiRow(scope, r[1], r[2], r[3], int(r[4]), 1, r[5], r[6], r[7] or 0.0, r[8] or 0.0, r[9], r[10],
+                          r[11] or 0.0, r[12], r[13], int(r[14] or 0))) for r in rows]
+
+
+def trend_series(conn: Connection, kpi_key: str, date_from: date, date_to: date) -> list[TrendSeries]:
+    """Per region, one value a day of the KPI `kpi_key` (a TILE_SPECS key). Runs on a worker thread."""
+    attr = {spec[0]: spec[1] for spec in TILE_SPECS}[kpi_key]
+    per: dict[str, tuple[str, dict[date, float | None]]] = {}
+    for day, row in daily_kpis(conn, date_from, date_to, by_region=True):
+        per.setdefault(row.key, (row.name_zh, {}))[1][day] = getattr(row, attr)
+    days = tuple(date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1))
+    return [TrendSeries(code, name, days, tuple(values.get(d) for d in days)) for code, (name, values) in per.items()]

@@ -24,13 +24,16 @@ CREATE TABLE kpi.store_day (
     PRIMARY KEY (day, store_id)
 );
 
-CREATE FUNCTION kpi.store_days(p_from date, p_to date)
+-- p_until (a clock time) cuts every day at that time: "today so far" against "the same weekday last week,
+-- up to the same time". NULL means whole days.
+CREATE FUNCTION kpi.store_days(p_from date, p_to date, p_until time DEFAULT NULL)
 RETURNS SETOF kpi.store_day
 LANGUAGE sql STABLE AS $$
     WITH days AS (
         SELECT s.id AS store_id, d::date AS day,
                ((d::date + s.opens_at) AT TIME ZONE 'Asia/Shanghai') AS open_ts,
-               ((d::date + s.closes_at) AT TIME ZONE 'Asia/Shanghai') AS close_ts,
+               ((d::date + CASE WHEN p_until IS NULL THEN s.closes_at ELSE least(s.closes_at, p_until) END)
+                   AT TIME ZONE 'Asia/Shanghai') AS close_ts,
                (SELECT count(*) FROM bay b WHERE b.store_id = s.id AND b.active) AS bays
         FROM store s CROSS JOIN generate_series(p_from, p_to, interval '1 day') d
         WHERE s.active
@@ -61,6 +64,7 @@ LANGUAGE sql STABLE AS $$
                count(*) FILTER (WHERE w.rework_of IS NOT NULL) AS rework
         FROM work_order w CROSS JOIN t
         WHERE w.checked_in_at >= t.t0 AND w.checked_in_at < t.t1 AND w.status <> 'cancelled'
+          AND (p_until IS NULL OR (w.checked_in_at AT TIME ZONE 'Asia/Shanghai')::time < p_until)
         GROUP BY 1, 2
     ),
     fin AS (
@@ -68,6 +72,7 @@ LANGUAGE sql STABLE AS $$
                count(*) AS completed, sum(w.amount) AS amount
         FROM work_order w CROSS JOIN t
         WHERE w.finished_at >= t.t0 AND w.finished_at < t.t1 AND w.status IN ('done', 'delivered')
+          AND (p_until IS NULL OR (w.finished_at AT TIME ZONE 'Asia/Shanghai')::time < p_until)
         GROUP BY 1, 2
     ),
     rat AS (
@@ -75,6 +80,7 @@ LANGUAGE sql STABLE AS $$
                sum(r.score) AS rating_sum, count(*) AS rating_n
         FROM rating r CROSS JOIN t
         WHERE r.rated_at >= t.t0 AND r.rated_at < t.t1
+          AND (p_until IS NULL OR (r.rated_at AT TIME ZONE 'Asia/Shanghai')::time < p_until)
         GROUP BY 1, 2
     ),
     duty AS (
@@ -87,6 +93,7 @@ LANGUAGE sql STABLE AS $$
         SELECT c.store_id, (c.created_at AT TIME ZONE 'Asia/Shanghai')::date AS day, count(*) AS n
         FROM complaint c CROSS JOIN t
         WHERE c.created_at >= t.t0 AND c.created_at < t.t1
+          AND (p_until IS NULL OR (c.created_at AT TIME ZONE 'Asia/Shanghai')::time < p_until)
         GROUP BY 1, 2
     )
     SELECT d.store_id, d.day,

@@ -80,7 +80,7 @@ CREATE POLICY console_scope ON user_login FOR SELECT TO aftersales_console
     USING ((SELECT scope.sees_all()) OR user_id = (SELECT (scope.me()).id));
 GRANT SELECT ON work_order_item, vehicle, transfer_request, app_user, user_login, region, service_type, part,
     app_setting, job_all, job_archive_horizon TO aftersales_console;
-GRANT EXECUTE ON FUNCTION kpi.store_days(date, date), kpi.store_days_fast(date, date), wo_status_rank(text)
+GRANT EXECUTE ON FUNCTION kpi.store_days(date, date, time), kpi.store_days_fast(date, date), wo_status_rank(text)
     TO aftersales_console;
 GRANT EXECUTE ON FUNCTION scope.store_ids(), scope.sees_all(), scope.me() TO aftersales_console;
 

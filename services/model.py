@@ -112,3 +112,86 @@ class AlertItem:
     acknowledged_by: str | None = None
     acknowledged_at: datetime | None = None
     resolved_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class BoardLane:
+    """A row of the store's day board: a bay or a technician."""
+
+    id: int
+    kind: str  # "bay" | "technician"
+    name: str
+    detail: str  # bay kind, or the technician's skills
+
+
+@dataclass(frozen=True, slots=True)
+class BoardJob:
+    """A job on the day board: on a bay lane and (for service jobs) a technician lane."""
+
+    job_id: int
+    work_order_id: int
+    bay_id: int
+    technician_id: int | None
+    kind: str  # service | qc
+    status: str  # planned | active | done | cancelled
+    start: datetime
+    end: datetime | None  # None while running
+    label: str  # plate and main service
+
+
+@dataclass(frozen=True, slots=True)
+class WorkshopVehicle:
+    work_order_id: int
+    plate: str
+    services: str
+    status: str
+    checked_in_at: datetime
+    started_at: datetime | None
+    waited_hours: float
+    progress: float  # 0..1: elapsed service minutes over standard minutes, capped
+
+
+@dataclass(frozen=True, slots=True)
+class BookingRow:
+    booking_id: int
+    plate: str
+    customer: str
+    services: str
+    slot_start: datetime
+    status: str
+    channel: str
+
+
+@dataclass(frozen=True, slots=True)
+class TechnicianState:
+    technician_id: int
+    name: str
+    level: int
+    skills: str
+    state: str  # busy | idle | lunch | off
+    work_order_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class TimelineEvent:
+    status: str
+    at: datetime
+    actor: str
+    source: str
+
+
+@dataclass(frozen=True, slots=True)
+class WorkOrderDetail:
+    id: int
+    store_id: int
+    store_name: str
+    plate: str
+    customer: str
+    status: str
+    services: tuple[str, ...]
+    amount: float
+    checked_in_at: datetime
+    booked_for: datetime | None
+    events: tuple[TimelineEvent, ...]
+    parts: tuple[tuple[str, int], ...]
+    rating: int | None

@@ -1,29 +1,42 @@
-"""Composition root: config → database → migrations/seed → listener → task runner → window."""
+"""Composition root: config → database (migrate, first-run seed) → login → the user's edition → listener."""
 
 from __future__ import annotations
 
 import logging
 import sys
+from dataclasses import dataclass
 
 from PySide6.QtWidgets import QApplication
 
 from app.bridge import EventBridge
+from app.console_window import ConsoleWindow
 from app.fonts import apply_app_font
-from app.main_window import MainWindow
+from app.presenters.console import ConsolePresenter
+from app.settings import UiSettings
 from app.tasks import TaskRunner
 from services.config import load_config
 from services.db import migrate
 from services.db.engine import Database, open_database
 from services.listener import Listener
 from services.model import DomainError
+from services.users import UserInfo, as_user, list_users
+from widgets.login import LoginDialog
 
 log = logging.getLogger(__name__)
 
 
-def _prepare(database_url: str | None, progress) -> Database:
-    """Runs on a worker thread: open, migrate, seed the demo network on the first run of the embedded server."""
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    db: Database  # the owner's connection: migrations, seed, housekeeping, the login list
+    users: list[UserInfo]
+
+
+def prepare(database_url: str | None, progress) -> Prepared:
+    """Runs on a worker thread: open, migrate, seed the demo network on the first run of the embedded server,
+    housekeeping, and the list of users who may log in."""
     from services.demo.seed import SeedOptions, is_seeded, seed_network
     from services.housekeeping import run_housekeeping
+    from services.users import ensure_login_roles
 
     db = open_database(load_config(database_url=database_url))
     progress(0.0, "正在检查数据库结构… Checking the schema…")
@@ -32,64 +45,97 @@ def _prepare(database_url: str | None, progress) -> Database:
         seed_network(db, SeedOptions(), progress=progress)
     with db.engine.connect() as conn:
         run_housekeeping(conn)
-    return db
+    with db.connect() as conn:
+        ensure_login_roles(conn)
+        conn.commit()
+        users = list_users(conn)
+    return Prepared(db, users)
 
 
-def _load_kpis(db: Database):
-    """The last 30 days up to today, by region and for the nation. Runs on a worker thread."""
-    from datetime import timedelta
-
-    from services.network import china_today, kpis
-
-    today = china_today()
-    start = today - timedelta(days=29)
-    with db.engine.connect() as conn:
-        return kpis(conn, "region", start, today) + kpis(conn, "nation", start, today)
+def login(prepared: Prepared, login_name: str, password: str) -> tuple[Database, UserInfo]:
+    """Runs on a worker thread: connect as the user's own role (row-level security applies) and record the login."""
+    user = next((u for u in prepared.users if u.login == login_name), None)
+    if user is None:
+        raise DomainError(f"没有用户 {login_name}。 There is no user {login_name}.")
+    db = as_user(prepared.db, user, password or None)
+    with db.connect() as conn:
+        conn.execute("SELECT scope.record_login('desktop')")
+        conn.commit()
+    return db, user
 
 
 class App:
-    def __init__(self, database_url: str | None) -> None:
+    """Start-up and shutdown in ARCHITECTURE.md's order; holds the long-lived objects."""
+
+    def __init__(self, database_url: str | None, *, user: str | None = None, settings: UiSettings | None = None,
+                 theme: str | None = None) -> None:
         self.bridge = EventBridge()
         self.runner = TaskRunner()
-        self.window = MainWindow()
+        self.settings = settings or UiSettings()
+        self.theme = theme
+        self.auto_user = user
+        self.dialog = LoginDialog()
+        self.prepared: Prepared | None = None
         self.db: Database | None = None
+        self.user: UserInfo | None = None
+        self.window: ConsoleWindow | None = None
+        self.presenter: ConsolePresenter | None = None
         self.listener: Listener | None = None
-        self.bridge.sig_progress.connect(self.window.show_progress)
-        self.bridge.sig_store_changed.connect(self.window.note_change)
-        self.bridge.sig_resync.connect(self.window.note_resync)
-        self.bridge.sig_connection_changed.connect(self.window.note_connection)
-        self.window.sig_refresh_requested.connect(self.refresh)
-        self.runner.submit(_prepare, database_url, self.bridge.publish_progress,
-                           on_done=self._ready, on_error=self._failed)
+        self.bridge.sig_progress.connect(self.dialog.show_progress)
+        self.dialog.sig_login_requested.connect(self.log_in)
+        self.runner.submit(prepare, database_url, self.bridge.publish_progress, on_done=self._prepared,
+                           on_error=self._failed)
 
-    def _ready(self, db: Database) -> None:
-        self.db = db
-        self.listener = Listener(db.conninfo, self.bridge.publish, self.bridge.publish_connection)
+    def _prepared(self, prepared: Prepared) -> None:
+        self.prepared = prepared
+        self.dialog.set_password_needed(not prepared.db.embedded)
+        self.dialog.set_users([(u.login, u.display_name) for u in prepared.users], self.settings.last_user)
+        if self.auto_user:
+            self.log_in(self.auto_user, "")
+
+    def log_in(self, login_name: str, password: str) -> None:
+        if self.prepared is None:
+            return
+        self.runner.submit(login, self.prepared, login_name, password, on_done=self._logged_in,
+                           on_error=self._failed)
+
+    def _logged_in(self, result: tuple[Database, UserInfo]) -> None:
+        self.db, self.user = result
+        self.settings.last_user = self.user.login
+        theme = self.theme or self.settings.theme or ("light" if self.user.role == "store" else "dark")
+        self.window = ConsoleWindow(self.user.edition, f"{self.user.display_name}")
+        self.presenter = ConsolePresenter(self.window, self.runner, self.bridge, self.db, self.user, self.settings,
+                                          theme)
+        self.listener = Listener(self.db.conninfo, self.bridge.publish, self.bridge.publish_connection)
         self.listener.start()
-        self.refresh()
-
-    def refresh(self) -> None:
-        if self.db is not None:
-            self.runner.submit(_load_kpis, self.db, on_done=self.window.show_kpis, on_error=self._failed)
+        self.dialog.hide()
+        self.window.show()
+        self.presenter.start()
 
     def _failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, DomainError) else f"出错了 Something went wrong: {exc}"
         log.error("%s", text)
-        self.window.show_message(text)
+        self.dialog.show_error(text)
+        if self.window is not None:
+            self.window.show_message(text, 15)
 
     def shutdown(self) -> None:
-        """Listener first, then the pools, then the engine (ARCHITECTURE.md's order)."""
+        """Listener first, then running work, then the pools and engines (ARCHITECTURE.md's order)."""
+        if self.presenter is not None:
+            self.presenter.save_layout()
         if self.listener is not None:
             self.listener.stop()
         self.runner.wait(10000)
-        if self.db is not None:
-            self.db.dispose()
+        for db in (self.db, self.prepared.db if self.prepared else None):
+            if db is not None:
+                db.dispose()
+        self.settings.sync()
 
 
-def run_gui(database_url: str | None) -> int:
+def run_gui(database_url: str | None, user: str | None = None) -> int:
     qapp = QApplication.instance() or QApplication(sys.argv)
     apply_app_font(qapp)  # bundled Noto Sans CJK SC: Chinese renders on machines without a CJK font
-    app = App(database_url)
-    app.window.show()
+    app = App(database_url, user=user)
+    app.dialog.show()
     qapp.aboutToQuit.connect(app.shutdown)
     return qapp.exec()

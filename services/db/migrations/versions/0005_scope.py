@@ -8,7 +8,7 @@ Create Date: 2026-11-26
 from services.db.sqlfile import run_sql, run_sql_file
 
 revision = "0005"
-down_revision = "0003"
+down_revision = "0004"
 branch_labels = None
 depends_on = None
 

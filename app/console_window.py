@@ -1,0 +1,208 @@
+"""The control-center shell: back/forward and a breadcrumb over the drill-down pages, the map, KPI wall and alert
+feed as docks that can be sent to other screens, and a status bar that says how fresh the data is."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QProgressBar,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from app.navigation import Location
+
+# The docks that can go to another screen, with their titles.
+DOCKS = {"map": "全国地图 Map", "wall": "指标墙 KPI wall", "alerts": "预警 Alerts"}
+
+
+class BreadcrumbWidget(QWidget):
+    """全国 › 华北 › 北京城东二店 › 工单 9001 — each part clickable, like a file browser's path bar."""
+
+    sig_crumb_clicked = Signal(int)  # index into the path
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._layout = QHBoxLayout(self)
+        self._layout.setContentsMargins(8, 0, 8, 0)
+        self._layout.setSpacing(4)
+        self.titles: list[str] = []
+
+    def set_path(self, titles: list[str]) -> None:
+        while self._layout.count():
+            item = self._layout.takeAt(0)
+            if item.widget() is not None:
+                item.widget().deleteLater()
+        self.titles = list(titles)
+        for i, title in enumerate(titles):
+            if i:
+                sep = QLabel("›")
+                sep.setObjectName("crumbSeparator")
+                self._layout.addWidget(sep)
+            button = QToolButton()
+            button.setText(title)
+            button.setAutoRaise(True)
+            button.setEnabled(i < len(titles) - 1)
+            button.setObjectName("crumbCurrent" if i == len(titles) - 1 else "crumb")
+            button.clicked.connect(lambda _=False, n=i: self.sig_crumb_clicked.emit(n))
+            self._layout.addWidget(button)
+        self._layout.addStretch(1)
+
+
+class ConsoleWindow(QMainWindow):
+    """Knows nothing of the database: the presenter fills it and listens to its intents."""
+
+    sig_back_requested = Signal()
+    sig_forward_requested = Signal()
+    sig_home_requested = Signal()
+    sig_send_to_screen_requested = Signal(str, str)  # dock name, screen name
+    sig_closing = Signal()
+
+    def __init__(self, edition: str, user_title: str) -> None:
+        super().__init__()
+        self.edition = edition
+        self.setWindowTitle(f"售后服务网络控制中心 · {user_title}")
+        self.setObjectName(f"console-{edition}")
+        base = QFont()
+        base.setPointSize(15 if edition == "store" else 12)  # the store edition: large type
+        self.setFont(base)
+        self.resize(1600, 1000)
+
+        bar = QToolBar("导航 Navigation")
+        bar.setObjectName("navigation")
+        bar.setMovable(False)
+        bar.setIconSize(QSize(28, 28))
+        self.back_action = QAction("◀ 后退", self)
+        self.back_action.setShortcut(QKeySequence.StandardKey.Back)
+        self.back_action.triggered.connect(self.sig_back_requested)
+        self.forward_action = QAction("前进 ▶", self)
+        self.forward_action.setShortcut(QKeySequence.StandardKey.Forward)
+        self.forward_action.triggered.connect(self.sig_forward_requested)
+        self.home_action = QAction("⌂ 首页", self)
+        self.home_action.triggered.connect(self.sig_home_requested)
+        for action in (self.back_action, self.forward_action, self.home_action):
+            bar.addAction(action)
+        self.breadcrumb = BreadcrumbWidget()
+        bar.addWidget(self.breadcrumb)
+        self.screens_button = QToolButton()
+        self.screens_button.setText("多屏 Screens")
+        self.screens_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.screens_menu = QMenu(self.screens_button)
+        self.screens_button.setMenu(self.screens_menu)
+        bar.addWidget(self.screens_button)
+        self.addToolBar(bar)
+
+        self.pages = QStackedWidget()
+        self.banner = QLabel()
+        self.banner.setObjectName("banner")
+        self.banner.setWordWrap(True)
+        self.banner.setStyleSheet("#banner { background: #D55E00; color: white; padding: 8px; font-weight: bold; }")
+        self.banner.hide()
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.hide()
+        central = QWidget()
+        layout = QVBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.freshness = QLabel()
+        self.statusBar().addPermanentWidget(self.freshness)
+        self.updated_at: datetime | None = None
+        self.connected = True
+        self._age_timer = QTimer(self)
+        self._age_timer.setInterval(1000)
+        self._age_timer.timeout.connect(self._show_age)
+        self._age_timer.start()
+        self.docks: dict[str, QDockWidget] = {}
+        self.page_widgets: dict[str, QWidget] = {}
+
+    # --- composition (done once by the presenter) ---------------------------------------------------------------
+
+    def add_page(self, name: str, widget: QWidget) -> None:
+        self.page_widgets[name] = widget
+        self.pages.addWidget(widget)
+
+    def add_dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(DOCKS.get(name, name), self)
+        dock.setObjectName(f"dock-{name}")
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable)
+        self.addDockWidget(area, dock)
+        self.docks[name] = dock
+        return dock
+
+    def set_screens(self, names: list[str]) -> None:
+        """Fill the 'send to screen' menu: one entry per dock and screen."""
+        self.screens_menu.clear()
+        for dock in self.docks:
+            sub = self.screens_menu.addMenu(DOCKS.get(dock, dock))
+            for screen in names:
+                action = sub.addAction(f"全屏显示在 {screen}")
+                action.triggered.connect(lambda _=False, d=dock, s=screen: self.sig_send_to_screen_requested.emit(d, s))
+            back = sub.addAction("放回主窗口 Back into this window")
+            back.triggered.connect(lambda _=False, d=dock: self.sig_send_to_screen_requested.emit(d, ""))
+        self.screens_button.setVisible(bool(self.docks))
+
+    # --- state shown ----------------------------------------------------------------------------------------------
+
+    def show_location(self, location: Location, can_back: bool, can_forward: bool) -> None:
+        self.breadcrumb.set_path([loc.title for loc in location.path()])
+        self.back_action.setEnabled(can_back)
+        self.forward_action.setEnabled(can_forward)
+        page = self.page_widgets.get("overview" if location.level in ("nation", "region") else location.level)
+        if page is not None:
+            self.pages.setCurrentWidget(page)
+
+    @Slot(float, str)
+    def show_progress(self, fraction: float, message: str) -> None:
+        self.progress.setVisible(fraction < 1.0)
+        self.progress.setValue(int(fraction * 1000))
+        self.statusBar().showMessage(message)
+
+    def mark_updated(self) -> None:
+        self.updated_at = datetime.now()
+        self._show_age()
+
+    def show_message(self, text: str, seconds: int = 8) -> None:
+        """Every action says what happened, in the status bar."""
+        self.statusBar().showMessage(text, seconds * 1000)
+
+    @Slot(bool, str)
+    def show_connection(self, connected: bool, message: str) -> None:
+        self.connected = connected
+        if connected:
+            self.banner.hide()
+        else:
+            age = f"{self.updated_at:%H:%M:%S}" if self.updated_at else "—"
+            self.banner.setText(f"数据库连接中断，正在自动重连；下面显示的是 {age} 的数据。"
+                                f"  The database is unreachable; reconnecting by itself. Data shown is from {age}.")
+            self.banner.show()
+        self._show_age()
+
+    def _show_age(self) -> None:
+        if self.updated_at is None:
+            self.freshness.setText("正在加载… Loading…")
+            return
+        age = int((datetime.now() - self.updated_at).total_seconds())
+        state = "实时 live" if self.connected and age < 5 else f"{age} 秒前 {age} s ago"
+        self.freshness.setText(f"数据更新于 {self.updated_at:%H:%M:%S} · {state}")
+
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        self.sig_closing.emit()
+        super().closeEvent(event)

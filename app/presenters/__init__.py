@@ -1,0 +1,1 @@
+"""Presenters: one per screen; they ask services for data on the task runner and feed the widgets."""

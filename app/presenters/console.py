@@ -1,0 +1,364 @@
+"""The console presenter: drill-down navigation, the live map, KPI wall, rankings, trends and alerts, refreshed
+from LISTEN/NOTIFY with bursts coalesced to about one refresh a second. All database work runs on the task runner."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import timedelta
+
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QGuiApplication
+from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+
+from app import screens
+from app.bridge import EventBridge
+from app.console_window import ConsoleWindow
+from app.navigation import History, Location
+from app.settings import UiSettings
+from app.tasks import TaskRunner
+from services import catalog
+from services.db.engine import Database
+from services.model import AlertItem, DomainError, KpiTile, StoreStatus, TrendSeries, WorkOrderDetail
+from services.network import KpiRow, china_today, kpi_tiles, kpis, store_statuses, trend_series
+from services.store_day import StoreDayView, store_day, work_order_detail
+from services.users import UserInfo
+from widgets.alert_feed import AlertFeedWidget
+from widgets.kpi_tile import KpiWallWidget
+from widgets.map_view import MapViewWidget
+from widgets.ranking import RankingWidget
+from widgets.trend_chart import TrendChartWidget
+
+log = logging.getLogger(__name__)
+REGION_NAMES = {r.code: r.name_zh for r in catalog.REGIONS}
+TREND_DAYS = 30
+
+
+@dataclass(frozen=True, slots=True)
+class Overview:
+    tiles: list[KpiTile]
+    stores: list[StoreStatus]
+    ranking: list[KpiRow]
+    ranking_scope: str
+    trend: list[TrendSeries]
+    alerts: list[AlertItem]
+
+
+@dataclass(frozen=True, slots=True)
+class LiveDelta:
+    tiles: list[KpiTile]
+    stores: list[StoreStatus]
+    alerts: list[AlertItem] | None
+
+
+def _alerts(conn, region_code: str | None, store_id: int | None = None) -> list[AlertItem]:
+    try:
+        from services.alerts import list_alerts
+    except ImportError:  # the alerts service is optional in early builds
+        return []
+    return list_alerts(conn, region_code=region_code, store_id=store_id)
+
+
+def fetch_overview(db: Database, region_code: str | None, trend_key: str) -> Overview:
+    """Runs on a worker thread: everything the nation or region page shows."""
+    today = china_today()
+    with db.engine.connect() as conn:
+        month = (today - timedelta(days=TREND_DAYS - 1), today)
+        ranking_scope = "store" if region_code else "region"
+        ranking = kpis(conn, ranking_scope, *month, region_code)
+        return Overview(
+            tiles=kpi_tiles(conn, region_code),
+            stores=store_statuses(conn, region_code=region_code),
+            ranking=ranking,
+            ranking_scope=ranking_scope,
+            trend=trend_series(conn, trend_key, today - timedelta(days=TREND_DAYS), today - timedelta(days=1)),
+            alerts=_alerts(conn, region_code),
+        )
+
+
+def fetch_delta(db: Database, region_code: str | None, store_ids: list[int], with_alerts: bool) -> LiveDelta:
+    """Runs on a worker thread: only what changed — the changed stores, the tiles, the alerts if any changed."""
+    with db.engine.connect() as conn:
+        return LiveDelta(kpi_tiles(conn, region_code), store_statuses(conn, store_ids=store_ids,
+                                                                       region_code=region_code),
+                         _alerts(conn, region_code) if with_alerts else None)
+
+
+def fetch_store(db: Database, store_id: int) -> tuple[StoreDayView, list[AlertItem], list[StoreStatus]]:
+    """Runs on a worker thread: the store page — its day, its alerts, its live state."""
+    with db.engine.connect() as conn:
+        return store_day(conn, store_id), _alerts(conn, None, store_id), store_statuses(conn, store_ids=[store_id])
+
+
+def fetch_work_order(db: Database, work_order_id: int) -> WorkOrderDetail:
+    with db.engine.connect() as conn:
+        return work_order_detail(conn, work_order_id)
+
+
+def fetch_trend(db: Database, key: str) -> list[TrendSeries]:
+    today = china_today()
+    with db.engine.connect() as conn:
+        return trend_series(conn, key, today - timedelta(days=TREND_DAYS), today - timedelta(days=1))
+
+
+def acknowledge_alert(db: Database, alert_id: int, login: str) -> AlertItem:
+    from services.alerts import acknowledge
+
+    with db.engine.connect() as conn:
+        item = acknowledge(conn, alert_id, login)
+        conn.commit()
+        return item
+
+
+class ConsolePresenter(QObject):
+    """Owns the window's state; turns widget intents into service calls and results into widget updates."""
+
+    def __init__(self, window: ConsoleWindow, runner: TaskRunner, bridge: EventBridge, db: Database, user: UserInfo,
+                 settings: UiSettings, theme: str) -> None:
+        super().__init__(window)
+        self.window, self.runner, self.bridge, self.db, self.user = window, runner, bridge, db, user
+        self.settings, self.theme = settings, theme
+        self.pending: set[int] = set()
+        self.alerts_dirty = False
+        self.in_flight = False
+        self.refreshes = 0  # completed refreshes (tests and benchmarks watch it)
+        self._coalesce = QTimer(self)
+        self._coalesce.setSingleShot(True)
+        self._coalesce.setInterval(800)  # ≤ about one repaint a second per view, however many writes arrive
+        self._coalesce.timeout.connect(self._flush)
+        self.region_code = user.region_code if user.role == "region" else None
+        self._build()
+        self.history = History(self._home())
+        bridge.sig_store_changed.connect(self.on_store_changed)
+        bridge.sig_resync.connect(self.refresh_all)
+        bridge.sig_connection_changed.connect(window.show_connection)
+        window.sig_back_requested.connect(lambda: self._show(self.history.back(), load=True))
+        window.sig_forward_requested.connect(lambda: self._show(self.history.forward(), load=True))
+        window.sig_home_requested.connect(lambda: self.navigate(self.history.home))
+        window.breadcrumb.sig_crumb_clicked.connect(self._crumb)
+        window.sig_send_to_screen_requested.connect(self.send_to_screen)
+        window.sig_closing.connect(self.save_layout)
+
+    # --- building the editions ------------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        w = self.window
+        self.map = MapViewWidget()
+        self.wall = KpiWallWidget(self.theme)
+        self.alerts = AlertFeedWidget()
+        self.trend = TrendChartWidget()
+        self.ranking = RankingWidget()
+        for widget in (self.map, self.wall, self.alerts, self.trend, self.ranking):
+            if hasattr(widget, "set_theme"):
+                widget.set_theme(self.theme)
+        overview = QSplitter(Qt.Orientation.Vertical)
+        tabs = QTabWidget()
+        tabs.addTab(self.ranking, "排名与差距 Ranking")
+        tabs.addTab(self.trend, "趋势 Trends")
+        overview.addWidget(tabs)
+        w.add_page("overview", overview)
+        self.store_page = QWidget()
+        w.add_page("store", self.store_page)
+        self.work_order_page = QWidget()
+        w.add_page("work_order", self.work_order_page)
+        if self.user.role in ("hq", "region"):
+            w.add_dock("map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)
+            w.add_dock("wall", self.wall, Qt.DockWidgetArea.TopDockWidgetArea)
+        w.add_dock("alerts", self.alerts, Qt.DockWidgetArea.RightDockWidgetArea)
+        w.set_screens([s.name() for s in QGuiApplication.screens()])
+        self.map.sig_store_selected.connect(self.open_store)
+        self.alerts.sig_store_selected.connect(self.open_store)
+        self.alerts.sig_acknowledge_requested.connect(self.acknowledge)
+        self.ranking.sig_row_activated.connect(self._ranking_row)
+        self.trend.sig_kpi_changed.connect(self._trend_kpi)
+        self.map.sig_region_filter_changed.connect(self._map_region)
+
+    def _home(self) -> Location:
+        if self.user.role == "region" and self.user.region_code:
+            return Location("region", self.user.region_code, f"{REGION_NAMES[self.user.region_code]}大区")
+        if self.user.role == "store" and self.user.store_id:
+            return Location("store", self.user.store_id, self.user.store_code or "门店")
+        return Location("nation", None, "全国")
+
+    # --- navigation -----------------------------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.restore_layout()
+        self._show(self.history.current, load=True)
+
+    def navigate(self, location: Location) -> None:
+        self._show(self.history.go(location), load=True)
+
+    def _show(self, location: Location, load: bool) -> None:
+        self.window.show_location(location, self.history.can_back(), self.history.can_forward())
+        if not load:
+            return
+        if location.level in ("nation", "region"):
+            self.region_code = location.key if location.level == "region" else None
+            self.map.set_region_filter(self.region_code)
+            self.refresh_all()
+        elif location.level == "store":
+            self.refresh_store(int(location.key))
+        elif location.level == "work_order":
+            self.runner.submit(fetch_work_order, self.db, int(location.key), on_done=self._show_work_order,
+                               on_error=self._failed)
+
+    def refresh_store(self, store_id: int) -> None:
+        self.runner.submit(fetch_store, self.db, store_id, on_done=self._show_store, on_error=self._failed)
+
+    def _show_store(self, data: tuple[StoreDayView, list[AlertItem], list[StoreStatus]]) -> None:
+        view, alerts, status = data
+        self.store_view = view
+        if hasattr(self.store_page, "set_view"):
+            self.store_page.set_view(view)
+        self.alerts.set_alerts(alerts)
+        if status and self.user.role != "store":
+            self.map.update_stores(status)
+            self.map.set_selected_store(view.store_id)
+        self.window.mark_updated()
+        self.refreshes += 1
+
+    def _show_work_order(self, detail: WorkOrderDetail) -> None:
+        self.work_order = detail
+        if hasattr(self.work_order_page, "set_detail"):
+            self.work_order_page.set_detail(detail)
+        self.window.mark_updated()
+        self.refreshes += 1
+
+    @Slot(int)
+    def open_work_order(self, work_order_id: int) -> None:
+        current = self.history.current
+        if current.level == "work_order":
+            current = current.parent or current
+        if current.level == "store":
+            self.navigate(current.child("work_order", work_order_id, f"工单 {work_order_id}"))
+
+    def _crumb(self, index: int) -> None:
+        self.navigate(self.history.current.path()[index])
+
+    @Slot(int)
+    def open_store(self, store_id: int) -> None:
+        current = self.history.current
+        base = current if current.level in ("nation", "region") else current.path()[0]
+        status = next((s for s in getattr(self, "_stores", []) if s.store_id == store_id), None)
+        title = status.name_zh if status else f"门店 {store_id}"
+        if base.level == "nation" and status is not None:
+            base = base.child("region", status.region_code, f"{REGION_NAMES[status.region_code]}大区")
+        if base.level == "store":
+            return
+        self.navigate(base.child("store", store_id, title))
+
+    def _ranking_row(self, key: str) -> None:
+        current = self.history.current
+        if current.level == "nation" and key in REGION_NAMES:
+            self.navigate(current.child("region", key, f"{REGION_NAMES[key]}大区"))
+            return
+        status = next((s for s in getattr(self, "_stores", []) if s.code == key), None)
+        if status is not None:
+            self.open_store(status.store_id)
+
+    def _map_region(self, code: str) -> None:
+        if code and self.user.role == "hq":
+            self.navigate(Location("nation", None, "全国").child("region", code, f"{REGION_NAMES[code]}大区"))
+        elif not code and self.user.role == "hq":
+            self.navigate(Location("nation", None, "全国"))
+
+    # --- data -------------------------------------------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        key = self.trend.kpi_key if hasattr(self.trend, "kpi_key") else "utilization"
+        self.runner.submit(fetch_overview, self.db, self.region_code, key, on_done=self._show_overview,
+                           on_error=self._failed)
+
+    def _show_overview(self, data: Overview) -> None:
+        self._stores = data.stores
+        self.map.set_stores(data.stores)
+        self.wall.set_tiles(data.tiles)
+        self.ranking.set_rows(data.ranking, data.ranking_scope)
+        self.trend.set_series(self.trend.kpi_key, data.trend)
+        self.alerts.set_alerts(data.alerts)
+        self.window.mark_updated()
+        self.refreshes += 1
+
+    @Slot(int, str)
+    def on_store_changed(self, store_id: int, kind: str) -> None:
+        """Coalesce bursts: remember what changed, refresh once the burst has had a moment to settle."""
+        self.pending.add(store_id)
+        self.alerts_dirty |= kind in ("alert", "complaint")
+        if not self._coalesce.isActive() and not self.in_flight:
+            self._coalesce.start()
+
+    def _flush(self) -> None:
+        if not self.pending and not self.alerts_dirty:
+            return
+        ids, self.pending = sorted(self.pending), set()
+        with_alerts, self.alerts_dirty = self.alerts_dirty, False
+        self.in_flight = True
+        self.runner.submit(fetch_delta, self.db, self.region_code, ids, with_alerts, on_done=self._show_delta,
+                           on_error=self._failed)
+
+    def _show_delta(self, delta: LiveDelta) -> None:
+        self.in_flight = False
+        if delta.stores:
+            self.map.update_stores(delta.stores)
+            by_id = {s.store_id: s for s in delta.stores}
+            self._stores = [by_id.get(s.store_id, s) for s in getattr(self, "_stores", [])]
+        self.wall.set_tiles(delta.tiles)
+        if delta.alerts is not None and self.history.current.level in ("nation", "region"):
+            self.alerts.set_alerts(delta.alerts)
+        current = self.history.current
+        if current.level == "store" and int(current.key) in {s.store_id for s in delta.stores}:
+            self.refresh_store(int(current.key))
+        self.window.mark_updated()
+        self.refreshes += 1
+        if self.pending or self.alerts_dirty:
+            self._coalesce.start()
+
+    def _trend_kpi(self, key: str) -> None:
+        self.runner.submit(fetch_trend, self.db, key, on_done=lambda s: self.trend.set_series(key, s),
+                           on_error=self._failed)
+
+    @Slot(int)
+    def acknowledge(self, alert_id: int) -> None:
+        def done(item: AlertItem) -> None:
+            self.window.show_message(f"已确认预警：{item.store_name} · {item.message}")
+            self.alerts_dirty = True
+            self._coalesce.start()
+
+        self.runner.submit(acknowledge_alert, self.db, alert_id, self.user.login, on_done=done,
+                           on_error=self._failed)
+
+    def _failed(self, exc: Exception) -> None:
+        self.in_flight = False
+        text = str(exc) if isinstance(exc, DomainError) else f"出错了 Something went wrong: {exc}"
+        log.warning("%s", text)
+        self.window.show_message(text, 15)
+
+    # --- screens --------------------------------------------------------------------------------------------------
+
+    @Slot(str, str)
+    def send_to_screen(self, dock_name: str, screen_name: str) -> None:
+        dock = self.window.docks.get(dock_name)
+        if dock is None:
+            return
+        if not screen_name:
+            dock.setFloating(False)
+            self.window.show_message(f"{dock.windowTitle()} 已放回主窗口。")
+        else:
+            dock.setFloating(True)
+            placed = screens.place(dock, screen_name)
+            self.window.show_message(f"{dock.windowTitle()} 已全屏显示在 {placed.name()}。")
+        self.save_layout()
+
+    def layout(self) -> dict[str, str]:
+        return {name: dock.screen().name() for name, dock in self.window.docks.items() if dock.isFloating()}
+
+    def save_layout(self) -> None:
+        screens.save_layout(self.settings.qs, self.layout())
+
+    def restore_layout(self) -> None:
+        for name, screen_name in screens.load_layout(self.settings.qs).items():
+            dock = self.window.docks.get(name)
+            if dock is not None:
+                dock.setFloating(True)
+                screens.place(dock, screen_name)

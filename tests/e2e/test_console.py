@@ -1,0 +1,86 @@
+"""Boot the control center offscreen on the small demo network as each edition, drill down, cause a real terminal
+write and see it arrive, acknowledge nothing by mistake, close cleanly."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+
+import psycopg
+import pytest
+from PySide6.QtCore import QSettings
+
+from app.bootstrap import App
+from app.settings import UiSettings
+
+
+@pytest.fixture
+def make_app(qtbot, demo_db, tmp_path):
+    db, _ = demo_db
+    url = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
+    apps = []
+
+    def make(user: str) -> App:
+        settings = UiSettings(QSettings(str(tmp_path / f"{user}.ini"), QSettings.Format.IniFormat))
+        app = App(url, user=user, settings=settings, theme="dark")
+        apps.append(app)
+        qtbot.waitUntil(lambda: app.presenter is not None and app.presenter.refreshes > 0, timeout=30000)
+        qtbot.addWidget(app.window)
+        return app
+
+    yield make
+    for app in apps:
+        app.shutdown()
+    assert not [t for t in threading.enumerate() if t.name == "db-listener" and t.is_alive()]
+
+
+def test_hq_sees_the_nation_and_drills_down_with_back_and_forward(make_app):
+    app = make_app("hq.zhang")
+    p, w = app.presenter, app.window
+    assert w.breadcrumb.titles == ["全国"]
+    assert p.map.store_count == 28
+    p._ranking_row("N")  # double-click on 华北 in the ranking
+    assert w.breadcrumb.titles == ["全国", "华北大区"]
+    north_store = next(s for s in p._stores if s.region_code == "N")
+    p.open_store(north_store.store_id)
+    assert w.breadcrumb.titles == ["全国", "华北大区", north_store.name_zh]
+    w.sig_back_requested.emit()
+    assert w.breadcrumb.titles == ["全国", "华北大区"]
+    w.sig_forward_requested.emit()
+    assert w.breadcrumb.titles[-1] == north_store.name_zh
+    w.breadcrumb.sig_crumb_clicked.emit(0)
+    assert w.breadcrumb.titles == ["全国"]
+
+
+def test_a_regional_manager_gets_only_the_region(make_app):
+    app = make_app("region.n")
+    p = app.presenter
+    assert app.window.breadcrumb.titles == ["华北大区"]
+    assert p._stores and {s.region_code for s in p._stores} == {"N"}
+    assert "map" in app.window.docks
+
+
+def test_store_edition_is_the_lightweight_one(make_app):
+    app = make_app(next(login for login in ("store.s0001",)))
+    assert app.window.edition == "store"
+    assert "map" not in app.window.docks and "wall" not in app.window.docks
+    assert app.window.font().pointSize() >= 14
+
+
+def test_a_terminal_write_reaches_the_map(make_app, demo_db, qtbot):
+    db, _ = demo_db
+    app = make_app("hq.zhang")
+    p = app.presenter
+    assert app.listener.connected.wait(5)
+    before = p.refreshes
+    with psycopg.connect(db.conninfo) as terminal:  # a plain terminal connection, no app code
+        store, plate = terminal.execute(
+            "SELECT c.home_store_id, v.plate FROM vehicle v JOIN customer c ON c.id = v.customer_id "
+            "WHERE NOT EXISTS (SELECT 1 FROM work_order w WHERE w.vehicle_id = v.id "
+            "AND w.status NOT IN ('delivered', 'cancelled')) ORDER BY v.id DESC LIMIT 1").fetchone()
+        in_workshop = next(s.in_workshop for s in p._stores if s.store_id == store)
+        terminal.execute("SELECT terminal.check_in(%s, %s, %s, ARRAY['TYRE'])", (uuid.uuid4(), store, plate))
+        terminal.commit()
+    qtbot.waitUntil(lambda: p.refreshes > before, timeout=5000)
+    now = next(s for s in p._stores if s.store_id == store)
+    assert now.in_workshop == in_workshop + 1 and now.online

@@ -22,6 +22,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--database-url", help="a shared PostgreSQL server, e.g. postgresql://user@host/aftersales "
                    "(the password comes from the keyring; see store-password)")
     p.add_argument("-v", "--verbose", action="store_true", help="log more")
+    p.add_argument("--user", help="log in as this user without the login dialog (e.g. hq.zhang, region.n)")
     sub = p.add_subparsers(dest="command", metavar="COMMAND")
 
     s = sub.add_parser("seed", help="build (or rebuild) the demo network with its 90-day history")
@@ -48,6 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--region", help="only this region code (N, NE, E, C, S, SW, NW)")
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
+    s = sub.add_parser("screenshot", help="render a view offscreen from the live database to a PNG")
+    s.add_argument("view", choices=("wall", "map", "region", "store", "alerts"))
+    s.add_argument("--out", required=True, help="the PNG file to write")
+    s.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (default 1920x1080)")
+    s.add_argument("--role", choices=("hq", "region", "store"), help="log in as this role's first demo user")
+
     s = sub.add_parser("store-password", help="save the shared server's password in the system keyring")
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     return p
@@ -64,7 +71,7 @@ def main(argv: list[str]) -> int:
         if args.command is None:
             from app.bootstrap import run_gui
 
-            return run_gui(args.database_url)
+            return run_gui(args.database_url, args.user)
         return COMMANDS[args.command](args)
     except DomainError as exc:
         print(f"错误 / Error: {exc}", file=sys.stderr)
@@ -210,6 +217,21 @@ def cmd_store_password(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_screenshot(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from app.screenshot import take
+
+    try:
+        w, h = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        print("错误 / Error: --size must look like 1920x1080.", file=sys.stderr)
+        return 2
+    out = take(args.view, Path(args.out), (w, h), args.role, args.database_url)
+    print(f"Saved {out} ({w}×{h}, {args.view}).")
+    return 0
+
+
 COMMANDS = {
     "migrate": cmd_migrate,
     "db-url": cmd_db_url,
@@ -217,6 +239,7 @@ COMMANDS = {
     "simulate": cmd_simulate,
     "kpi": cmd_kpi,
     "store-password": cmd_store_password,
+    "screenshot": cmd_screenshot,
 }
 
 __all__ = ["main", "format_kpi_table", "timedelta"]

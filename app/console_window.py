@@ -113,6 +113,7 @@ class ConsoleWindow(QMainWindow):
         self.progress.setRange(0, 1000)
         self.progress.hide()
         central = QWidget()
+        central.setObjectName("consoleCentral")
         layout = QVBoxLayout(central)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.banner)
@@ -129,7 +130,49 @@ class ConsoleWindow(QMainWindow):
         self._age_timer.timeout.connect(self._show_age)
         self._age_timer.start()
         self.docks: dict[str, QDockWidget] = {}
+        self._sized = False
         self.page_widgets: dict[str, QWidget] = {}
+
+    def apply_theme(self, name: str) -> None:
+        """The window's own chrome (toolbar, docks, tabs, status bar) in the widgets' palette."""
+        from widgets.theme import palette
+
+        p = palette(name)
+        self.setStyleSheet(f"""
+            QMainWindow, QWidget#consoleCentral {{ background: {p.window}; }}
+            QToolBar {{ background: {p.surface}; border: none; border-bottom: 1px solid {p.border}; spacing: 6px;
+                        padding: 4px; }}
+            QToolBar QToolButton {{ color: {p.text}; font-size: 16px; padding: 4px 10px; border-radius: 6px; }}
+            QToolBar QToolButton:disabled {{ color: {p.text_dim}; }}
+            QToolBar QToolButton:hover {{ background: {p.surface_alt}; }}
+            QToolButton#crumbCurrent {{ font-weight: bold; }}
+            QLabel#crumbSeparator {{ color: {p.text_dim}; font-size: 16px; }}
+            QDockWidget {{ color: {p.text}; font-size: 14px; }}
+            QDockWidget::title {{ background: {p.surface}; padding: 6px; border-bottom: 1px solid {p.border}; }}
+            QTabWidget::pane {{ border: none; background: {p.window}; }}
+            QTabBar::tab {{ background: {p.surface}; color: {p.text_dim}; padding: 8px 18px; font-size: 15px;
+                            border-top-left-radius: 6px; border-top-right-radius: 6px; margin-right: 2px; }}
+            QTabBar::tab:selected {{ background: {p.surface_alt}; color: {p.text}; font-weight: bold; }}
+            QStatusBar {{ background: {p.surface}; color: {p.text}; font-size: 14px; }}
+            QStatusBar QLabel {{ color: {p.text}; }}
+            QSplitter::handle {{ background: {p.window}; }}
+        """)
+
+    def size_docks(self) -> None:
+        """A sensible first layout: the map takes about half the width, the KPI wall a band on top."""
+        width, height = self.width(), self.height()
+        if "map" in self.docks:
+            self.resizeDocks([self.docks["map"]], [int(width * 0.48)], Qt.Orientation.Horizontal)
+        if "alerts" in self.docks:
+            self.resizeDocks([self.docks["alerts"]], [int(width * 0.2)], Qt.Orientation.Horizontal)
+        if "wall" in self.docks:
+            self.resizeDocks([self.docks["wall"]], [max(230, int(height * 0.24))], Qt.Orientation.Vertical)
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt's name
+        super().resizeEvent(event)
+        if not self._sized and self.docks and self.isVisible():
+            self._sized = True
+            self.size_docks()
 
     # --- composition (done once by the presenter) ---------------------------------------------------------------
 

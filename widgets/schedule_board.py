@@ -6,12 +6,13 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QPoint, QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
     QFontMetrics,
+    QHelpEvent,
     QKeyEvent,
     QMouseEvent,
     QPainter,
@@ -33,6 +34,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QSizePolicy,
     QStyleOptionGraphicsItem,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -182,8 +184,10 @@ class JobBarItem(QGraphicsItem):
         if job == self.job:
             return False
         relabel = job.label != self.job.label or job.kind != self.job.kind
+        recursor = (job.status == "planned") != self.movable
         self.job = job
-        self._apply_cursor()
+        if recursor:
+            self._apply_cursor()
         if relabel:
             self._refit()
         self.update()
@@ -390,6 +394,16 @@ class _BoardView(QGraphicsView):
             if isinstance(item, JobBarItem) and item.isVisible():
                 return item
         return None
+
+    def viewportEvent(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            item = self.bar_at(event.pos())
+            if item is not None and self._press is None:
+                QToolTip.showText(event.globalPos(), self._board.tooltip_of(item), self.viewport())
+            else:
+                QToolTip.hideText()
+            return True
+        return super().viewportEvent(event)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() == Qt.MouseButton.LeftButton:
@@ -669,10 +683,8 @@ class ScheduleBoardWidget(QWidget):
                 item.highlighted = job.work_order_id == self._selected_wo
                 self._bars[(job_id, lane_kind)] = item
                 self.scene.addItem(item)
-                self._set_tooltip(item)
             elif item.set_job(job):
                 item.highlighted = job.work_order_id == self._selected_wo
-                self._set_tooltip(item)
             self._place(item)
 
     @Slot(object)
@@ -898,7 +910,9 @@ class ScheduleBoardWidget(QWidget):
         self._shade.setRect(QRectF(LABEL_W, 0, max(0.0, x - LABEL_W), rect.bottom()))
         self._shade.setVisible(True)
 
-    def _set_tooltip(self, item: JobBarItem) -> None:
+    def tooltip_of(self, item: JobBarItem) -> str:
+        """The bar's tooltip: plate and service, kind and status, times, lanes, work order. Built when asked
+        (on hover), not on every update: formatting times for 400 bars would dominate set_jobs."""
         job = item.job
         day = self.day_start or job.start
         end = hm(_local(job.end, day)) if job.end is not None else "进行中 running"
@@ -910,7 +924,7 @@ class ScheduleBoardWidget(QWidget):
         lines.append(f"工单 #{job.work_order_id}")
         if item.movable:
             lines.append("拖动可调整时间或工位")
-        item.setToolTip("\n".join(lines))
+        return "\n".join(lines)
 
     def _remove_bar(self, key: tuple[int, str]) -> None:
         item = self._bars.pop(key)

@@ -799,7 +799,7 @@ class _CompareCanvas(QWidget):
         if region is not None:
             rx = track.left() + track.width() * max(0.0, min(1.0, region / top_value))
             rx = max(track.left() + 2, min(track.right() - 2, rx))
-            painter.setPen(QPen(QColor(pal.text), 3, cap=Qt.PenCapStyle.FlatCap))
+            painter.setPen(QPen(QColor(pal.text), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             painter.drawLine(QPointF(rx, track.top() - 6), QPointF(rx, track.bottom() + 6))
 
         line3 = QRectF(r.left(), r.top() + 64, r.width(), 26)

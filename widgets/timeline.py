@@ -7,7 +7,7 @@ from datetime import datetime
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
-from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QWidget
 
 from services.catalog import WORK_ORDER_STATUSES
 from services.model import TimelineEvent, WorkOrderDetail
@@ -76,7 +76,7 @@ def build_timeline(detail: WorkOrderDetail, now: datetime | None = None
         last = n == len(events) - 1
         who = " · ".join(x for x in (e.actor, SOURCE_NAMES_ZH.get(e.source, e.source)) if x)
         steps.append(TimelineStep(e.status, work_order_status_zh(e.status), hm(e.at),
-                                  e.at.strftime("%-m月%-d日") if e.at.date() != first_day else "", who,
+                                  f"{e.at.month}月{e.at.day}日" if e.at.date() != first_day else "", who,
                                   current=last, future=False))
         if not last:
             minutes = (events[n + 1].at - e.at).total_seconds() / 60

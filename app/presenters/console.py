@@ -166,6 +166,7 @@ class ConsolePresenter(QObject):
             w.add_dock("wall", self.wall, Qt.DockWidgetArea.TopDockWidgetArea)
         w.add_dock("alerts", self.alerts, Qt.DockWidgetArea.RightDockWidgetArea)
         w.set_screens([s.name() for s in QGuiApplication.screens()])
+        w.apply_theme(self.theme)
         self.map.sig_store_selected.connect(self.open_store)
         self.alerts.sig_store_selected.connect(self.open_store)
         self.alerts.sig_acknowledge_requested.connect(self.acknowledge)

@@ -3,8 +3,9 @@
 The day's work orders come from the same discrete-event engine as the history (same network, same demand
 generator, the old policy); this module only plays them back as terminal calls (check-in, job start, parts,
 finish, quality check, hand-over, rating, heartbeats) over several connections, each store always on the same
-connection so its events keep their order. Times are the server's clock at the moment of each call, so at 60×
-speed a day's durations shrink 60-fold in the database.
+connection so its events keep their order. In real time (speed 1) the day so far is first back-filled with the
+events' own times, then play goes on with the clock. Faster, times are the server's clock at the moment of each
+call, so at 60× a day's durations shrink 60-fold in the database.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import time
 import uuid
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import psycopg
 
@@ -29,7 +30,7 @@ from services.simulation.demand import StoreDemand
 from services.simulation.engine import StoreSimulator
 from services.simulation.policies import OldPolicy
 from services.simulation.records import WorkOrder
-from services.simulation.timebase import MINUTES_PER_DAY, weekday_of
+from services.simulation.timebase import MINUTES_PER_DAY, epoch, weekday_of
 
 log = logging.getLogger(__name__)
 
@@ -83,13 +84,19 @@ class _Call:
     kind: str = field(compare=False)
     wo: WorkOrder | None = field(compare=False, default=None)
     store_id: int = field(compare=False, default=0)
+    at: datetime | None = field(compare=False, default=None)  # the shop-floor time, for back-filled calls
 
 
-def _day_calls(orders: list[WorkOrder], m0: int, real_per_minute: float, seq0: int) -> list[_Call]:
+def _day_calls(orders: list[WorkOrder], m0: int, real_per_minute: float, seq0: int,
+               backfill_from: int | None = None, epoch_at: datetime | None = None) -> list[_Call]:
+    """The terminal calls of the day's work orders from minute m0 on, due in real seconds after the start.
+    With backfill_from, work orders that arrived between it and m0 are played at once with their real times
+    (the day so far, as the terminals would have written it)."""
     calls: list[_Call] = []
     seq = seq0
+    first = m0 if backfill_from is None else backfill_from
     for w in orders:
-        if w.checked_in_at < m0:
+        if w.checked_in_at < first:
             continue
         steps = [("check_in", w.checked_in_at), ("start", w.started_at), ("finish", w.finished_at),
                  ("done", w.qc_done_at), ("deliver", w.delivered_at)]
@@ -97,7 +104,11 @@ def _day_calls(orders: list[WorkOrder], m0: int, real_per_minute: float, seq0: i
         steps += [("rate", w.delivered_at + 20)] if w.rating is not None else []
         for kind, minute in steps:
             seq += 1
-            calls.append(_Call((minute - m0) * real_per_minute, _ORDER[kind], seq, kind, w, w.store_id))
+            if minute < m0 and epoch_at is not None:  # already happened today: write it now, with its own time
+                at = epoch_at + timedelta(minutes=minute)
+                calls.append(_Call(-1.0 + minute / 1e6, _ORDER[kind], seq, kind, w, w.store_id, at))
+            else:
+                calls.append(_Call((minute - m0) * real_per_minute, _ORDER[kind], seq, kind, w, w.store_id))
     return calls
 
 
@@ -143,8 +154,9 @@ class _Terminal(threading.Thread):
             plate = self.plates.get(w.vehicle_id)
             if plate is None:
                 return
-            wo = self._call(conn, "SELECT terminal.check_in(%s, %s, %s, %s, p_actor => %s)",
-                            (uuid.uuid4(), w.store_id, plate, list(w.services), f"advisor@{self.codes[w.store_id]}"))
+            wo = self._call(conn, "SELECT terminal.check_in(%s, %s, %s, %s, p_actor => %s, p_at => %s)",
+                            (uuid.uuid4(), w.store_id, plate, list(w.services), f"advisor@{self.codes[w.store_id]}",
+                             c.at))
             if wo is not None:
                 self.wo_ids[w.wo_id] = wo
             return
@@ -153,25 +165,26 @@ class _Terminal(threading.Thread):
             return  # its check-in was refused; a real terminal would not have the job either
         tech = f"tech:{w.technician_id}"
         if c.kind == "start":
-            self._call(conn, "SELECT terminal.start_job(%s, %s, %s, %s, %s)",
-                       (uuid.uuid4(), wo, w.bay_id, w.technician_id, tech))
+            self._call(conn, "SELECT terminal.start_job(%s, %s, %s, %s, %s, %s)",
+                       (uuid.uuid4(), wo, w.bay_id, w.technician_id, tech, c.at))
         elif c.kind == "part":
             for code, qty in w.parts:
-                self._call(conn, "SELECT terminal.use_part(%s, %s, %s, %s, %s)", (uuid.uuid4(), wo, code, qty, tech))
+                self._call(conn, "SELECT terminal.use_part(%s, %s, %s, %s, %s, %s)",
+                           (uuid.uuid4(), wo, code, qty, tech, c.at))
         elif c.kind == "finish":
             qc_bay = w.qc_bay_id if w.qc_bay_id != w.bay_id else None
-            self._call(conn, "SELECT terminal.finish_job(%s, %s, %s, NULL, %s)", (uuid.uuid4(), wo, tech, qc_bay))
+            self._call(conn, "SELECT terminal.finish_job(%s, %s, %s, %s, %s)", (uuid.uuid4(), wo, tech, c.at, qc_bay))
         elif c.kind == "done":
-            self._call(conn, "SELECT terminal.set_status(%s, %s, 'done', %s)",
-                       (uuid.uuid4(), wo, f"qc@{self.codes[w.store_id]}"))
+            self._call(conn, "SELECT terminal.set_status(%s, %s, 'done', %s, %s)",
+                       (uuid.uuid4(), wo, f"qc@{self.codes[w.store_id]}", c.at))
         elif c.kind == "deliver":
-            self._call(conn, "SELECT terminal.set_status(%s, %s, 'delivered', %s)",
-                       (uuid.uuid4(), wo, f"advisor@{self.codes[w.store_id]}"))
+            self._call(conn, "SELECT terminal.set_status(%s, %s, 'delivered', %s, %s)",
+                       (uuid.uuid4(), wo, f"advisor@{self.codes[w.store_id]}", c.at))
             if w.complaint:
-                self._call(conn, "SELECT terminal.complain(%s, %s, %s, %s)",
-                           (uuid.uuid4(), w.store_id, "等待时间太长", wo))
+                self._call(conn, "SELECT terminal.complain(%s, %s, %s, %s, %s)",
+                           (uuid.uuid4(), w.store_id, "等待时间太长", wo, c.at))
         elif c.kind == "rate":
-            self._call(conn, "SELECT terminal.rate(%s, %s, %s)", (uuid.uuid4(), wo, w.rating))
+            self._call(conn, "SELECT terminal.rate(%s, %s, %s, NULL, %s)", (uuid.uuid4(), wo, w.rating, c.at))
             self.wo_ids.pop(w.wo_id, None)
 
     def _call(self, conn: psycopg.Connection, sql: str, params: tuple) -> int | None:
@@ -241,7 +254,8 @@ def run_live(db: Database, opts: LiveOptions, report=print, stop: threading.Even
             for s in stores:
                 sim = StoreSimulator(s, network.params, policy, seeded.seed + rng.randrange(1000), first, day + 1)
                 orders, _ = sim.run_day(day, StoreDemand(s, seeded.seed).day(day, weekday_of(day, first)))
-                calls = _day_calls(orders, m0, real_per_minute, seq)
+                backfill = day * MINUTES_PER_DAY if opts.speed <= 1.5 else None
+                calls = _day_calls(orders, m0, real_per_minute, seq, backfill, epoch(first))
                 seq += len(calls)
                 per_conn[s.id % opts.connections].extend(calls)
             t0 = time.perf_counter()

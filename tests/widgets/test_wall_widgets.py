@@ -296,6 +296,24 @@ def test_day_axis_labels_read_like_chinese_short_dates():
     assert all(v == int(v) for v in major)
 
 
+def test_trend_repaints_after_being_shown_empty(qtbot):
+    """Regression: a day axis that raised on pyqtgraph's default 0..1 range (ordinal 0) left a QPainter open and
+    the next repaint segfaulted. Shown empty, events processed, then fed and repainted in a loop."""
+    axis = DayAxisItem("bottom")
+    assert axis.tickStrings([0.0, 0.4, -3.0], 1.0, 0.2) == ["", "", ""]
+    assert axis.tickValues(-10.0, 0.5, 400) == []
+    chart = TrendChartWidget()
+    qtbot.addWidget(chart)
+    chart.resize(900, 420)
+    chart.show()
+    qtbot.wait(20)
+    for n in range(5):
+        chart.set_series("utilization", series(scale=1 + n / 10), target=0.68)
+        qtbot.wait(1)
+        chart.repaint()
+    assert not chart.grab().isNull()
+
+
 def test_trend_hover_reads_out_the_day(qtbot):
     chart = TrendChartWidget()
     qtbot.addWidget(chart)
@@ -569,3 +587,25 @@ def test_composed_wall_1920x1080(qtbot, tmp_path):
     assert wall.columns == 7
     header = ranking.view.horizontalHeader().height()
     assert ranking.view.viewport().height() >= 7 * theme.SIZES.row_height, header  # all regions, no scrolling
+
+
+def test_theme_switch_repaints_in_the_other_palette(qtbot):
+    chart = TrendChartWidget("dark")
+    ranking = RankingWidget("dark")
+    feed = AlertFeedWidget("dark", clock=lambda: NOW)
+    tile = KpiTileWidget(theme_name="dark")
+    for widget in (chart, ranking, feed, tile):
+        qtbot.addWidget(widget)
+        widget.resize(700, 420)
+    chart.set_series("utilization", series())
+    ranking.set_rows(kpi_rows(), "region")
+    feed.set_alerts(alerts())
+    tile.set_tile(tiles()[0])
+    for widget in (chart, ranking, feed, tile):
+        widget.set_theme("light")
+    assert chart.plot_widget.backgroundBrush().color().name() == QColor(theme.LIGHT.surface).name()
+    assert has_colour(tile.change_label.grab().toImage(), theme.LIGHT.good)
+    corner = feed.view.viewport().grab().toImage().pixelColor(300, 5)
+    assert corner.name() == QColor(theme.LIGHT.surface).name()
+    with pytest.raises(ValueError):
+        theme.palette("sepia")

@@ -63,6 +63,9 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
             wait_for(lambda: presenter.refreshes > before, "the store")
         for _ in range(10):  # let layouts and pyqtgraph settle
             qapp.processEvents()
+        window.size_docks()
+        for _ in range(5):
+            qapp.processEvents()
         if presenter.history.current.level == "nation":
             presenter.map.reset_view()  # fit the country into the dock's final size
         elif presenter.history.current.level == "region":

@@ -20,7 +20,7 @@ from app.tasks import TaskRunner
 from services import catalog
 from services.db.engine import Database
 from services.model import AlertItem, DomainError, KpiTile, StoreStatus, TrendSeries, WorkOrderDetail
-from services.network import KpiRow, china_today, kpi_tiles, kpis, store_statuses, trend_series
+from services.network import TILE_SPECS, KpiRow, china_today, kpi_tiles, kpis, store_statuses, trend_series
 from services.store_day import StoreDayView, store_day, work_order_detail
 from services.users import UserInfo
 from widgets.alert_feed import AlertFeedWidget
@@ -167,6 +167,8 @@ class ConsolePresenter(QObject):
         w.add_dock("alerts", self.alerts, Qt.DockWidgetArea.RightDockWidgetArea)
         w.set_screens([s.name() for s in QGuiApplication.screens()])
         w.apply_theme(self.theme)
+        if hasattr(self.trend, "set_available_kpis"):  # trends exist for the daily KPIs, not for "online now"
+            self.trend.set_available_kpis([spec[0] for spec in TILE_SPECS])
         self.map.sig_store_selected.connect(self.open_store)
         self.alerts.sig_store_selected.connect(self.open_store)
         self.alerts.sig_acknowledge_requested.connect(self.acknowledge)
@@ -326,8 +328,11 @@ class ConsolePresenter(QObject):
             self.alerts_dirty = True
             self._coalesce.start()
 
-        self.runner.submit(acknowledge_alert, self.db, alert_id, self.user.login, on_done=done,
-                           on_error=self._failed)
+        def failed(exc: Exception) -> None:
+            self.alerts.clear_pending(alert_id)  # bring the button back: nothing was acknowledged
+            self._failed(exc)
+
+        self.runner.submit(acknowledge_alert, self.db, alert_id, self.user.login, on_done=done, on_error=failed)
 
     def _failed(self, exc: Exception) -> None:
         self.in_flight = False

@@ -56,10 +56,11 @@ from widgets.store_panels import (
 )
 
 LABEL_W = 178.0  # the lane-name column
-LANE_H = 52.0
-BAR_H = 38.0
-GROUP_H = 36.0
-GROUP_GAP = 14.0  # the separator between the bays and the technicians
+LANE_H = 52.0  # a lane's height when there is room: two-line lane names
+LANE_H_MIN = 40.0  # squeezed to fit every lane without scrolling, down to this: one-line lane names
+TWO_LINE_LANE_H = 48.0
+GROUP_H = 32.0
+GROUP_GAP = 10.0  # the separator between the bays and the technicians
 RIGHT_PAD = 30.0  # room for the last hour's label
 SNAP_MINUTES = 5
 MIN_BAR_W = 8.0
@@ -129,17 +130,23 @@ def _local(t: datetime, like: datetime) -> datetime:
     return t
 
 
+def bar_height(lane_h: float) -> float:
+    return round(lane_h * 0.74)
+
+
 def fit_label(fm: QFontMetrics, label: str, width: float) -> str:
-    """The label if it fits, else as much as fits with the plate kept whole where possible, else ''."""
-    if width < fm.horizontalAdvance("京A…"):
-        return ""
+    """The label if it fits; else the plate with as much of the service as fits; else the plate's tail (the digits
+    people say: '12345', '2345'); else ''."""
     if fm.horizontalAdvance(label) <= width:
         return label
     plate = label.split(" ", 1)[0]
-    elided = fm.elidedText(label, Qt.TextElideMode.ElideRight, int(width))
-    if len(elided) - 1 < len(plate) and fm.horizontalAdvance(plate) <= width:
-        return plate
-    return elided
+    if fm.horizontalAdvance(plate) <= width:
+        elided = fm.elidedText(label, Qt.TextElideMode.ElideRight, int(width))
+        return elided if len(elided) > len(plate) + 1 else plate
+    for n in (5, 4, 3):
+        if len(plate) > n and fm.horizontalAdvance(plate[-n:]) <= width:
+            return plate[-n:]
+    return ""
 
 
 class JobBarItem(QGraphicsItem):
@@ -151,6 +158,7 @@ class JobBarItem(QGraphicsItem):
         self.lane_kind = lane_kind  # "bay" | "technician"
         self._look = look
         self._w = MIN_BAR_W
+        self._h = bar_height(LANE_H)
         self._text = ""
         self.highlighted = False
         self.pending = False
@@ -193,26 +201,30 @@ class JobBarItem(QGraphicsItem):
         self.update()
         return True
 
-    def set_width(self, w: float) -> None:
-        if abs(w - self._w) > 0.01:
+    @property
+    def height(self) -> float:
+        return self._h
+
+    def set_size(self, w: float, h: float) -> None:
+        if abs(w - self._w) > 0.01 or h != self._h:
             self.prepareGeometryChange()
-            self._w = w
+            self._w, self._h = w, h
             self._refit()
 
     def _apply_cursor(self) -> None:
         self.setCursor(Qt.CursorShape.OpenHandCursor if self.movable else Qt.CursorShape.PointingHandCursor)
 
     def _refit(self) -> None:
-        pad = 10 + (STRIPE_W if self.job.status == "active" else 0)
-        self._text = fit_label(QFontMetrics(self._look.bar_font), self.label, self._w - 10 - pad)
+        pad = 13 + (STRIPE_W if self.job.status == "active" else 0)
+        self._text = fit_label(QFontMetrics(self._look.bar_font), self.label, self._w - pad)
 
     def boundingRect(self) -> QRectF:
-        return QRectF(-2, -2, self._w + 4, BAR_H + 4)
+        return QRectF(-2, -2, self._w + 4, self._h + 4)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         look = self._look
         c = look.colors(self.job.kind, self.job.status)
-        rect = QRectF(1, 1, self._w - 2, BAR_H - 2)
+        rect = QRectF(1, 1, self._w - 2, self._h - 2)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         if self.pending:
             painter.setOpacity(0.5)
@@ -245,7 +257,7 @@ class JobBarItem(QGraphicsItem):
         if self._text:
             painter.setFont(look.bar_font)
             painter.setPen(c.text)
-            painter.drawText(rect.adjusted(9, 0, -8, 0),
+            painter.drawText(rect.adjusted(7, 0, -6, 0),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), self._text)
 
 
@@ -261,13 +273,14 @@ class _BackdropItem(QGraphicsItem):
         self.hour_xs: list[float] = []
         self.half_xs: list[float] = []
         self.separator_y: float | None = None
+        self.lane_h = LANE_H
         self.setZValue(-10)
 
     def set_content(self, rect: QRectF, groups: list[tuple[str, float, int]],
                     rows: list[tuple[BoardLane, float, int]], hour_xs: list[float], half_xs: list[float],
-                    separator_y: float | None) -> None:
+                    separator_y: float | None, lane_h: float) -> None:
         self.prepareGeometryChange()
-        self.rect, self.groups, self.rows = rect, groups, rows
+        self.rect, self.groups, self.rows, self.lane_h = rect, groups, rows, lane_h
         self.hour_xs, self.half_xs, self.separator_y = hour_xs, half_xs, separator_y
         self.update()
 
@@ -277,24 +290,31 @@ class _BackdropItem(QGraphicsItem):
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None) -> None:
         look, pal = self.look, self.look.pal
         right = self.rect.right()
+        lane_h = self.lane_h
+        two_lines = lane_h >= TWO_LINE_LANE_H
+        left = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+        name_fm, detail_fm = QFontMetrics(look.lane_font), QFontMetrics(look.detail_font)
+        avail = int(LABEL_W - 22)
         for lane, y, n in self.rows:
             if n % 2:
-                painter.fillRect(QRectF(0, y, right, LANE_H), look.zebra)
+                painter.fillRect(QRectF(0, y, right, lane_h), look.zebra)
             painter.setPen(QPen(look.grid, 1))
-            painter.drawLine(QPointF(0, y + LANE_H), QPointF(right, y + LANE_H))
+            painter.drawLine(QPointF(0, y + lane_h), QPointF(right, y + lane_h))
+            detail = bay_kind_zh(lane.detail) if lane.kind == "bay" else skills_zh(lane.detail)
+            name = name_fm.elidedText(lane.name, Qt.TextElideMode.ElideRight, avail)
             painter.setFont(look.lane_font)
             painter.setPen(QColor(pal.text))
-            fm = QFontMetrics(look.lane_font)
-            painter.drawText(QRectF(14, y + 3, LABEL_W - 22, 26),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             fm.elidedText(lane.name, Qt.TextElideMode.ElideRight, int(LABEL_W - 22)))
-            detail = bay_kind_zh(lane.detail) if lane.kind == "bay" else skills_zh(lane.detail)
+            if two_lines:
+                painter.drawText(QRectF(14, y + 3, avail, 26), int(left), name)
+                detail_rect = QRectF(14, y + 27, avail, 20)
+            else:
+                painter.drawText(QRectF(14, y, avail, lane_h), int(left), name)
+                name_w = name_fm.horizontalAdvance(name) + 8
+                detail_rect = QRectF(14 + name_w, y + 1, avail - name_w, lane_h)
             painter.setFont(look.detail_font)
             painter.setPen(QColor(pal.text_dim))
-            painter.drawText(QRectF(14, y + 27, LABEL_W - 22, 20),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                             QFontMetrics(look.detail_font).elidedText(detail, Qt.TextElideMode.ElideRight,
-                                                                       int(LABEL_W - 22)))
+            painter.drawText(detail_rect, int(left), detail_fm.elidedText(
+                detail, Qt.TextElideMode.ElideRight, int(detail_rect.width())))
         top = min((y for _, y, _ in self.groups), default=0.0)
         half_pen = QPen(look.grid, 1, Qt.PenStyle.DotLine)
         hour_pen = QPen(mix(pal.grid, pal.text_dim, 0.25), 1)
@@ -469,22 +489,25 @@ class _TimeAxisWidget(QWidget):
             return
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        now = board.now
+        now_rect: QRectF | None = None
+        if now is not None and board.day_start <= now <= board.day_end:
+            now_text = f"现在 {hm(_local(now, board.day_start))}"
+            w = QFontMetrics(look.now_font).horizontalAdvance(now_text) + 16
+            left = max(LABEL_W - w / 2, min(self.width() - w - 2, board.x_of(now) - w / 2))
+            now_rect = QRectF(left, 2, w, self.height() - 4)
         painter.setFont(look.axis_font)
         painter.setPen(QColor(look.pal.text_dim))
         fm = QFontMetrics(look.axis_font)
         for t in board.hour_ticks():
             text = hm(_local(t, board.day_start))
             w = fm.horizontalAdvance(text)
-            x = board.x_of(t)
-            painter.drawText(QRectF(x - w / 2 - 2, 0, w + 4, self.height()),
-                             int(Qt.AlignmentFlag.AlignCenter), text)
-        now = board.now
-        if now is not None and board.day_start <= now <= board.day_end:
-            x = board.x_of(now)
-            text = f"现在 {hm(_local(now, board.day_start))}"
-            w = QFontMetrics(look.now_font).horizontalAdvance(text) + 16
-            left = max(LABEL_W, min(self.width() - w - 2, x - w / 2))
-            rect = QRectF(left, 2, w, self.height() - 4)
+            rect = QRectF(board.x_of(t) - w / 2 - 2, 0, w + 4, self.height())
+            if now_rect is not None and rect.adjusted(-4, 0, 4, 0).intersects(now_rect):
+                continue  # the now marker says the time; a half-hidden hour label would only clutter
+            painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+        if now_rect is not None:
+            rect, text = now_rect, now_text
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(look.now)
             painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
@@ -499,6 +522,7 @@ class _LegendWidget(QWidget):
 
     ENTRIES = (("service", "planned", "计划", "Planned"), ("service", "active", "进行中", "Active"),
                ("service", "done", "已完成", "Done"), ("qc", "active", "质检", "QC"))
+    HINT = "拖动“计划”任务可改时间或工位"
 
     def __init__(self, board: ScheduleBoardWidget) -> None:
         super().__init__(board)
@@ -525,7 +549,14 @@ class _LegendWidget(QWidget):
             x = self._words(painter, x, zh, en, zh_font, en_font) + 22
         painter.setPen(QPen(look.now, 3))
         painter.drawLine(QPointF(x + 6, cy - 11), QPointF(x + 6, cy + 11))
-        self._words(painter, x + 16, "现在", "Now", zh_font, en_font)
+        x = self._words(painter, x + 16, "现在", "Now", zh_font, en_font) + 30
+        # The drag hint, right-aligned, only when it fits whole: a cut sentence helps nobody.
+        hint_w = QFontMetrics(zh_font).horizontalAdvance(self.HINT)
+        if x + hint_w <= self.width():
+            painter.setFont(zh_font)
+            painter.setPen(QColor(look.pal.text_dim))
+            painter.drawText(QRectF(self.width() - hint_w - 2, 0, hint_w + 2, self.height()),
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), self.HINT)
         painter.end()
 
     def _words(self, painter: QPainter, x: float, zh: str, en: str, zh_font: QFont, en_font: QFont) -> float:
@@ -572,6 +603,8 @@ class ScheduleBoardWidget(QWidget):
         self._mode = "both"
         self._ppm = 1.0  # pixels per minute
         self._content_h = 0.0
+        self._lane_h = LANE_H
+        self._bar_h = bar_height(LANE_H)
 
         self.scene = QGraphicsScene(self)
         # Bars move on every update; a BSP index would be rebuilt each time for ~400 items it does not need.
@@ -614,11 +647,6 @@ class ScheduleBoardWidget(QWidget):
             self.mode_buttons[mode] = button
             header.addWidget(button)
 
-        self.hint_label = QLabel("拖动“计划”任务可调整时间或工位 · Drag a planned job to move it",
-                                 objectName="caption")
-        footer = QHBoxLayout()
-        footer.addWidget(self.legend, 1)
-        footer.addWidget(self.hint_label, 0, Qt.AlignmentFlag.AlignVCenter)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 10)
@@ -626,7 +654,7 @@ class ScheduleBoardWidget(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.axis)
         layout.addWidget(self.view, 1)
-        layout.addLayout(footer)
+        layout.addWidget(self.legend)
 
         self.message_label = QLabel(self, objectName="boardMessage")
         self.message_label.setWordWrap(True)
@@ -795,6 +823,25 @@ class ScheduleBoardWidget(QWidget):
         minutes = round(minutes / SNAP_MINUTES) * SNAP_MINUTES
         return self.day_start + timedelta(minutes=minutes)
 
+    def height_for_all_lanes(self, lane_h: float = LANE_H_MIN) -> int:
+        """The widget height that shows every lane of the current view mode at `lane_h` without scrolling: for
+        pages that want the whole board in sight."""
+        kinds = self._visible_kinds()
+        n_lanes = sum(1 for lane in self._lanes if lane.kind in kinds)
+        content = len(kinds) * GROUP_H + (len(kinds) - 1) * GROUP_GAP + n_lanes * lane_h
+        layout = self.layout()
+        margins = layout.contentsMargins()
+        chrome = margins.top() + margins.bottom() + layout.spacing() * (layout.count() - 1)
+        for n in range(layout.count()):
+            item = layout.itemAt(n)
+            if item.widget() is not self.view:
+                chrome += item.sizeHint().height()
+        return int(chrome + content + 2)
+
+    def lane_height(self) -> float:
+        """The lanes' height now: squeezed (to a floor) so every lane shows without scrolling."""
+        return self._lane_h
+
     def lane_y(self, kind: str, lane_id: int) -> float | None:
         """The scene y of the top of a lane, None when it is not shown."""
         return self._lane_y.get((kind, lane_id))
@@ -832,9 +879,15 @@ class ScheduleBoardWidget(QWidget):
         groups: list[tuple[str, float, int]] = []
         rows: list[tuple[BoardLane, float, int]] = []
         self._lane_y = {}
+        kinds = self._visible_kinds()
+        n_lanes = sum(1 for lane in self._lanes if lane.kind in kinds)
+        fixed = len(kinds) * GROUP_H + (len(kinds) - 1) * GROUP_GAP
+        fit = (self.view.viewport().height() - fixed) / n_lanes if n_lanes else LANE_H
+        self._lane_h = float(max(LANE_H_MIN, min(LANE_H, int(fit))))
+        self._bar_h = bar_height(self._lane_h)
         y = 0.0
         separator = None
-        for kind in self._visible_kinds():
+        for kind in kinds:
             lanes = [lane for lane in self._lanes if lane.kind == kind]
             if groups:
                 y += GROUP_GAP
@@ -844,7 +897,7 @@ class ScheduleBoardWidget(QWidget):
             for n, lane in enumerate(lanes):
                 rows.append((lane, y, n))
                 self._lane_y[(kind, lane.id)] = y
-                y += LANE_H
+                y += self._lane_h
         self._content_h = y
         hour_xs, half_xs = [], []
         for t in self.hour_ticks():
@@ -853,7 +906,7 @@ class ScheduleBoardWidget(QWidget):
             if self.day_end is not None and half < self.day_end:
                 half_xs.append(self.x_of(half))
         rect = QRectF(0, 0, width, max(y, 1.0))
-        self._backdrop.set_content(rect, groups, rows, hour_xs, half_xs, separator)
+        self._backdrop.set_content(rect, groups, rows, hour_xs, half_xs, separator, self._lane_h)
         self.scene.setSceneRect(rect)
         for item in self._bars.values():
             self._place(item)
@@ -891,8 +944,8 @@ class ScheduleBoardWidget(QWidget):
                 item.setVisible(False)
                 return
             right = left + MIN_BAR_W
-        item.setPos(left, y + (LANE_H - BAR_H) / 2)
-        item.set_width(right - left)
+        item.setPos(left, y + (self._lane_h - self._bar_h) / 2)
+        item.set_size(right - left, self._bar_h)
         item.setVisible(True)
 
     def _place_now(self) -> None:
@@ -954,16 +1007,16 @@ class ScheduleBoardWidget(QWidget):
         lanes = self._lanes_of(item.lane_kind)
         if not lanes or self.day_start is None or self.day_end is None:
             return None
-        lane_id, y = min(lanes, key=lambda ly: abs(ly[1] + LANE_H / 2 - cursor.y()))
+        lane_id, y = min(lanes, key=lambda ly: abs(ly[1] + self._lane_h / 2 - cursor.y()))
         job = item.job
         duration = (job.end - job.start) if job.end is not None else timedelta(0)
         start = self.time_at(pos.x())
         start = max(self.day_start, min(start, self.day_end - duration))
-        item.setPos(self.x_of(start), y + (LANE_H - BAR_H) / 2)
+        item.setPos(self.x_of(start), y + (self._lane_h - self._bar_h) / 2)
         name = self._lane_name.get((item.lane_kind, lane_id), "")
         self._drag_hint.set_text(f"{hm(_local(start, self.day_start))} → {name}")
         hint_y = item.y() - self._drag_hint.boundingRect().height() - 2
-        self._drag_hint.setPos(item.x(), hint_y if hint_y > 0 else item.y() + BAR_H + 2)
+        self._drag_hint.setPos(item.x(), hint_y if hint_y > 0 else item.y() + self._bar_h + 2)
         self._drag_hint.setVisible(True)
         return item.lane_kind, lane_id, start
 
@@ -1015,8 +1068,8 @@ class ScheduleBoardWidget(QWidget):
         x0, x1 = self._span(job)
         left = self.x_of(pending.start)
         width = max(MIN_BAR_W, x1 - x0)
-        pending.ghost.setRect(QRectF(left, y + (LANE_H - BAR_H) / 2, width, BAR_H))
-        pending.tag.setPos(left + 6, y + (LANE_H - pending.tag.boundingRect().height()) / 2)
+        pending.ghost.setRect(QRectF(left, y + (self._lane_h - self._bar_h) / 2, width, self._bar_h))
+        pending.tag.setPos(left + 6, y + (self._lane_h - pending.tag.boundingRect().height()) / 2)
         pending.ghost.setVisible(True)
         pending.tag.setVisible(True)
 

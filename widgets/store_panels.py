@@ -409,7 +409,7 @@ class WorkshopVehiclesWidget(_ListPanel):
 
     sig_work_order_selected = Signal(int)
 
-    ROW_HEIGHT = 92
+    ROW_HEIGHT = 86
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
         super().__init__("在店车辆", "Vehicles in the workshop", "店里现在没有车辆\nNo vehicles in the workshop",
@@ -434,11 +434,11 @@ class WorkshopVehiclesWidget(_ListPanel):
         tone = tone_color(pal, WORK_ORDER_TONES.get(v.status, "neutral"))
         r = self._card(painter, rect, hover, selected, strip=tone)
         x, right = r.left() + 20, r.right() - 16
-        top = QRectF(x, r.top() + 8, right - x, 34)
+        top = QRectF(x, r.top() + 6, right - x, 34)
         plate_font = px_font(self, BIG_PX, bold=True)
         wait_text = f"已等 {hours_text(v.waited_hours)}"
         wait_font = px_font(self, BODY_PX, bold=True)
-        wait_w = QFontMetrics(wait_font).horizontalAdvance(wait_text)
+        wait_w = QFontMetrics(wait_font).horizontalAdvance(wait_text) + 6
         wait_tone = _wait_tone(v.waited_hours)
         wait_color = QColor(pal.text_dim) if wait_tone == "neutral" else chip_text_color(pal, tone_color(pal, wait_tone))
         _draw(painter, QRectF(right - wait_w, top.top(), wait_w, top.height()), wait_text, wait_font, wait_color)
@@ -447,7 +447,7 @@ class WorkshopVehiclesWidget(_ListPanel):
         paint_chip(painter, x + plate_w + 14, top.center().y(), work_order_status_zh(v.status),
                    tone, px_font(self, CHIP_PX, bold=True), pal)
 
-        line2 = QRectF(x, r.top() + 48, right - x, 30)
+        line2 = QRectF(x, r.top() + 44, right - x, 30)
         body = px_font(self, BODY_PX)
         small = px_font(self, SMALL_PX + 1)
         if v.status == "in_service":
@@ -563,8 +563,7 @@ class BookingsWidget(_ListPanel):
         if overdue and self._now is not None:
             late = (self._now - b.slot_start).total_seconds() / 60
             _draw(painter, QRectF(x2, lower.top(), chip.left() - 14 - x2, lower.height()),
-                  f"{channel} · 已过 {minutes_text(late)}", px_font(self, SMALL_PX + 1, bold=True),
-                  chip_text_color(pal, bad))
+                  f"已过 {minutes_text(late)}", px_font(self, SMALL_PX + 1, bold=True), chip_text_color(pal, bad))
         else:
             _draw(painter, QRectF(x2, lower.top(), chip.left() - 14 - x2, lower.height()), channel, small,
                   pal.text_dim)
@@ -578,8 +577,8 @@ class TechniciansWidget(_ListPanel):
 
     sig_work_order_selected = Signal(int)
 
-    ROW_HEIGHT = 128
-    MIN_CARD_WIDTH = 232
+    ROW_HEIGHT = 112
+    MIN_CARD_WIDTH = 224
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
         super().__init__("技师", "Technicians", "今天没有排班的技师\nNo technicians on duty today", self._text_of,
@@ -641,21 +640,20 @@ class TechniciansWidget(_ListPanel):
         _draw(painter, QRectF(x, r.top() + 6, chip.left() - 8 - x, 32), t.name, px_font(self, BODY_PX + 2, True),
               pal.text_dim if faded else pal.text)
         level = max(0, min(5, t.level))
-        star_font = px_font(self, BODY_PX)
-        stars = "★" * level + "☆" * (5 - level)
-        stars_w = _draw(painter, QRectF(x, r.top() + 40, right - x, 26), stars, star_font,
-                        chip_text_color(pal, tone_color(pal, "warning")))
-        _draw(painter, QRectF(x + stars_w + 8, r.top() + 40, right - x - stars_w - 8, 26), f"{level} 级",
-              px_font(self, SMALL_PX + 1), pal.text_dim)
-        bottom = QRectF(x, r.top() + 70, right - x, 26)
+        middle = QRectF(x, r.top() + 40, right - x, 26)
         if clickable:
             link = f"工单 #{t.work_order_id} ›"
             link_font = px_font(self, SMALL_PX + 1, bold=True)
             link_w = QFontMetrics(link_font).horizontalAdvance(link) + 4
-            _draw(painter, QRectF(right - link_w, bottom.top(), link_w, bottom.height()), link, link_font,
+            _draw(painter, QRectF(right - link_w, middle.top(), link_w, middle.height()), link, link_font,
                   chip_text_color(pal, tone), Qt.AlignmentFlag.AlignRight)
-            bottom.setWidth(bottom.width() - link_w - 8)
-        _draw(painter, bottom, skills_zh(t.skills) or PLACEHOLDER, px_font(self, SMALL_PX + 1), pal.text_dim)
+            middle.setWidth(middle.width() - link_w - 8)
+        stars = "★" * level + "☆" * (5 - level)
+        stars_w = _draw(painter, middle, stars, px_font(self, CHIP_PX), chip_text_color(pal, tone_color(pal, "warning")))
+        _draw(painter, QRectF(x + stars_w + 6, middle.top(), middle.width() - stars_w - 6, middle.height()),
+              f"{level} 级", px_font(self, SMALL_PX + 1), pal.text_dim)
+        _draw(painter, QRectF(x, r.top() + 68, right - x, 26), skills_zh(t.skills) or PLACEHOLDER,
+              px_font(self, SMALL_PX + 1), pal.text_dim)
 
 
 # --- the store against its region --------------------------------------------------------------------------------
@@ -726,7 +724,7 @@ def compare(metric: CompareMetric, store: float | None, region: float | None) ->
 class _CompareCanvas(QWidget):
     """Paints the five comparison rows: a bar for the store, a marker for the region, words for the verdict."""
 
-    ROW_HEIGHT = 94
+    ROW_HEIGHT = 84
     LEGEND_HEIGHT = 34
 
     def __init__(self, owner: StoreKpiCompareWidget) -> None:
@@ -776,7 +774,7 @@ class _CompareCanvas(QWidget):
         value_font = px_font(self, BIG_PX, bold=True)
         value_text = m.text(store) if store is not None else PLACEHOLDER
         value_w = QFontMetrics(value_font).horizontalAdvance(value_text) + 4
-        line1 = QRectF(r.left(), r.top() + 6, r.width(), 34)
+        line1 = QRectF(r.left(), r.top() + 4, r.width(), 32)
         _draw(painter, QRectF(line1.right() - value_w, line1.top(), value_w, line1.height()), value_text,
               value_font, strong, Qt.AlignmentFlag.AlignRight)
         title_w = _draw(painter, QRectF(line1.left(), line1.top(), line1.width() - value_w - 10, line1.height()),
@@ -785,7 +783,7 @@ class _CompareCanvas(QWidget):
                               line1.height()), m.title_en, px_font(self, SMALL_PX), pal.text_dim)
 
         # The bullet: a track, the store's bar, the region's marker.
-        track = QRectF(r.left(), r.top() + 46, r.width(), 14)
+        track = QRectF(r.left(), r.top() + 40, r.width(), 14)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(pal.grid))
         painter.drawRoundedRect(track, 5, 5)
@@ -802,7 +800,7 @@ class _CompareCanvas(QWidget):
             painter.setPen(QPen(QColor(pal.text), 3, Qt.PenStyle.SolidLine, Qt.PenCapStyle.FlatCap))
             painter.drawLine(QPointF(rx, track.top() - 6), QPointF(rx, track.bottom() + 6))
 
-        line3 = QRectF(r.left(), r.top() + 64, r.width(), 26)
+        line3 = QRectF(r.left(), r.top() + 58, r.width(), 24)
         small = px_font(self, SMALL_PX + 1)
         region_text = f"大区 {m.text(region)}" if region is not None else "大区 暂无数据"
         region_w = _draw(painter, QRectF(line3.left(), line3.top(), line3.width() * 0.45, line3.height()),

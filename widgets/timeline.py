@@ -100,7 +100,9 @@ class _TimelineCanvas(QWidget):
     """Paints the steps on a vertical line: time on the left, a dot, the status and who wrote it on the right."""
 
     ROW_H = 64
-    GAP_H = 34
+    FUTURE_ROW_H = 40  # a step still to come has no time and no author: a shorter row
+    GAP_H = 34  # the space for a span's words between two rows
+    PLAIN_GAP_H = 10
     TIME_W = 92
     RAIL_X = 112
 
@@ -117,11 +119,17 @@ class _TimelineCanvas(QWidget):
         self.updateGeometry()
         self.update()
 
-    def _height(self) -> int:
-        return 12 + len(self.steps) * self.ROW_H + max(0, len(self.steps) - 1) * self.GAP_H + 12
+    def _tops(self) -> list[float]:
+        """The top of each row, and the bottom of the last as a final entry."""
+        tops = [12.0]
+        for n, step in enumerate(self.steps):
+            gap = self.gaps[n] if n < len(self.gaps) else None
+            height = self.FUTURE_ROW_H if step.future else self.ROW_H
+            tops.append(tops[-1] + height + (self.GAP_H if gap is not None else self.PLAIN_GAP_H))
+        return tops
 
-    def _row_top(self, n: int) -> float:
-        return 12 + n * (self.ROW_H + self.GAP_H)
+    def _height(self) -> int:
+        return int(self._tops()[-1] + 12)
 
     def paintEvent(self, event: QPaintEvent) -> None:
         pal = self._owner.pal
@@ -135,7 +143,8 @@ class _TimelineCanvas(QWidget):
             painter.end()
             return
         w = self.width()
-        dot_y = [self._row_top(n) + 20 for n in range(len(self.steps))]
+        tops = self._tops()
+        dot_y = [tops[n] + 20 for n in range(len(self.steps))]
         # The rail: solid through what happened, dashed towards what is to come.
         for n in range(len(self.steps) - 1):
             future = self.steps[n + 1].future
@@ -150,7 +159,7 @@ class _TimelineCanvas(QWidget):
         small = px_font(self, SMALL_PX + 1)
         text_x = self.RAIL_X + 26
         for n, step in enumerate(self.steps):
-            top = self._row_top(n)
+            top = tops[n]
             tone = tone_color(pal, WORK_ORDER_TONES.get(step.status, "neutral"))
             if step.current:
                 band = QRectF(text_x - 10, top - 4, w - text_x + 8, self.ROW_H - 2)
@@ -207,7 +216,7 @@ class _TimelineCanvas(QWidget):
                 gap_top = top + self.ROW_H - 2
                 painter.drawText(QRectF(text_x, gap_top, w - text_x, self.GAP_H),
                                  int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                                 f"↓ {gap.text}" + ("…" if gap.running else ""))
+                                 f"↓ {gap.text}" + ("（进行中）" if gap.running else ""))
         painter.end()
 
 

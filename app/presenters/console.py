@@ -9,12 +9,13 @@ from datetime import timedelta
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
+from PySide6.QtWidgets import QSplitter, QTabWidget
 
 from app import screens
 from app.bridge import EventBridge
 from app.console_window import ConsoleWindow
 from app.navigation import History, Location
+from app.pages import StorePageWidget, WorkOrderPageWidget
 from app.settings import UiSettings
 from app.tasks import TaskRunner
 from services import catalog
@@ -157,10 +158,12 @@ class ConsolePresenter(QObject):
         tabs.addTab(self.trend, "趋势 Trends")
         overview.addWidget(tabs)
         w.add_page("overview", overview)
-        self.store_page = QWidget()
+        self.store_page = StorePageWidget(self.theme)
         w.add_page("store", self.store_page)
-        self.work_order_page = QWidget()
+        self.work_order_page = WorkOrderPageWidget()
+        self.work_order_page.set_theme(self.theme)
         w.add_page("work_order", self.work_order_page)
+        self.store_page.sig_work_order_selected.connect(self.open_work_order)
         if self.user.role in ("hq", "region"):
             w.add_dock("map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)
             w.add_dock("wall", self.wall, Qt.DockWidgetArea.TopDockWidgetArea)

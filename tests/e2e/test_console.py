@@ -84,3 +84,24 @@ def test_a_terminal_write_reaches_the_map(make_app, demo_db, qtbot):
     qtbot.waitUntil(lambda: p.refreshes > before, timeout=5000)
     now = next(s for s in p._stores if s.store_id == store)
     assert now.in_workshop == in_workshop + 1 and now.online
+
+
+def test_store_page_and_work_order_timeline(make_app, qtbot, demo_db):
+    app = make_app("hq.zhang")
+    p, w = app.presenter, app.window
+    store = p._stores[0]
+    before = p.refreshes
+    p.open_store(store.store_id)
+    qtbot.waitUntil(lambda: p.refreshes > before, timeout=10000)
+    assert p.store_view.store_id == store.store_id
+    assert w.pages.currentWidget() is p.store_page
+    assert p.store_page.board is not None and p.store_view.lanes
+    with demo_db[0].connect() as c:  # a delivered work order of this store (any day)
+        wo = c.execute("SELECT max(id) FROM work_order WHERE store_id = %s AND status = 'delivered'",
+                       (store.store_id,)).fetchone()[0]
+    before = p.refreshes
+    p.open_work_order(wo)
+    qtbot.waitUntil(lambda: p.refreshes > before, timeout=10000)
+    assert len(w.breadcrumb.titles) == 4 and w.breadcrumb.titles[-1] == f"工单 {wo}"
+    assert p.work_order.events and all(e.actor for e in p.work_order.events)
+    assert w.pages.currentWidget() is p.work_order_page

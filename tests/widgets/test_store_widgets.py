@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QRawFont
-from PySide6.QtWidgets import QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.fonts import apply_app_font
 from services.model import (
@@ -26,7 +26,7 @@ from services.model import (
 )
 from services.network import KpiRow
 from widgets import theme
-from widgets.schedule_board import LABEL_W, LANE_H, ScheduleBoardWidget
+from widgets.schedule_board import LABEL_W, ScheduleBoardWidget
 from widgets.store_panels import (
     BODY_PX,
     BookingsWidget,
@@ -164,7 +164,12 @@ def make_board(qtbot, width: int = 1200, height: int = 760) -> ScheduleBoardWidg
 def bar_center(board: ScheduleBoardWidget, job_id: int, lane_kind: str = "bay") -> QPoint:
     item = board.bar_item(job_id, lane_kind)
     assert item is not None and item.isVisible()
-    return board.view.mapFromScene(item.mapToScene(QPointF(item.width / 2, 19)))
+    return board.view.mapFromScene(item.mapToScene(QPointF(item.width / 2, item.height / 2)))
+
+
+def lane_center(board: ScheduleBoardWidget, kind: str, lane_id: int) -> int:
+    """The viewport y of the middle of a lane."""
+    return board.view.mapFromScene(QPointF(0, board.lane_y(kind, lane_id) + board.lane_height() / 2)).y()
 
 
 def distinct_colours(image: QImage, step: int = 7) -> int:
@@ -187,11 +192,11 @@ def test_board_draws_a_bay_bar_per_job_and_a_technician_bar_per_service_job(qtbo
     # Each bar sits on its own lane.
     for j in data:
         assert board.bar_item(j.job_id).y() >= board.lane_y("bay", j.bay_id)
-        assert board.bar_item(j.job_id).y() < board.lane_y("bay", j.bay_id) + LANE_H
+        assert board.bar_item(j.job_id).y() < board.lane_y("bay", j.bay_id) + board.lane_height()
         if j.kind == "service":
             tech = board.bar_item(j.job_id, "technician")
             assert board.lane_y("technician", j.technician_id) <= tech.y() < board.lane_y(
-                "technician", j.technician_id) + LANE_H
+                "technician", j.technician_id) + board.lane_height()
     # Bars are placed by time: 15:00 is 7 hours after 08:00.
     item = board.bar_item(9)
     assert item.x() == pytest.approx(board.x_of(at(15)))
@@ -218,7 +223,7 @@ def test_board_reuses_items_moves_them_and_removes_vanished_ones(qtbot):
     assert (40, "bay") in after and (40, "technician") in after
     nine = after[(9, "bay")]
     assert nine.x() == pytest.approx(board.x_of(at(16)))
-    assert board.lane_y("bay", 3) <= nine.y() < board.lane_y("bay", 3) + LANE_H
+    assert board.lane_y("bay", 3) <= nine.y() < board.lane_y("bay", 3) + board.lane_height()
     # A job that becomes a qc job (no technician) loses its technician bar.
     board.set_jobs([job(9, 6, None, "qc", "planned", at(16), at(16, 20), "京H99001 电气维修")])
     assert set(board.bar_items()) == {(9, "bay")}
@@ -303,7 +308,7 @@ def test_dragging_a_planned_bar_asks_for_a_move_and_snaps_back(qtbot):
     origin = QPointF(item.pos())
     start = bar_center(board, 9)
     dx = round(board.x_of(at(16, 30)) - board.x_of(at(15)))  # 90 minutes later
-    target_y = board.view.mapFromScene(QPointF(0, board.lane_y("bay", 5) + LANE_H / 2)).y()  # onto B1
+    target_y = lane_center(board, "bay", 5)  # onto B1
     received = []
     board.sig_move_requested.connect(lambda *args: received.append(args))
     drag(qtbot, board, start, QPoint(start.x() + dx, target_y))
@@ -318,13 +323,13 @@ def test_dragging_a_planned_bar_asks_for_a_move_and_snaps_back(qtbot):
     board.confirm_move(9)
     assert board.pending_moves() == {}
     assert item.x() == pytest.approx(board.x_of(new_start))
-    assert board.lane_y("bay", 5) <= item.y() < board.lane_y("bay", 5) + LANE_H
+    assert board.lane_y("bay", 5) <= item.y() < board.lane_y("bay", 5) + board.lane_height()
 
 
 def test_dragging_a_technician_bar_targets_technician_lanes_only(qtbot):
     board = make_board(qtbot)
     start = bar_center(board, 10, "technician")  # 陈伟
-    target_y = board.view.mapFromScene(QPointF(0, board.lane_y("technician", 12) + LANE_H / 2)).y()  # 李明
+    target_y = lane_center(board, "technician", 12)  # 李明
     with qtbot.waitSignal(board.sig_move_requested, timeout=1000) as blocker:
         drag(qtbot, board, start, QPoint(start.x(), target_y))
     assert blocker.args[:3] == [10, "technician", 12]
@@ -366,7 +371,7 @@ def test_view_mode_shows_bays_technicians_or_both(qtbot):
     assert board.lane_y("technician", 11) is None
     assert not board.bar_item(1, "technician").isVisible() and board.bar_item(1).isVisible()
     board.set_view_mode("technicians")
-    assert board.lane_y("bay", 1) is None and board.lane_y("technician", 11) == pytest.approx(36.0)
+    assert board.lane_y("bay", 1) is None and board.lane_y("technician", 11) == pytest.approx(32.0)
     assert board.bar_item(1, "technician").isVisible() and not board.bar_item(1).isVisible()
     assert board.mode_buttons["technicians"].isChecked()
     board.set_view_mode("both")
@@ -489,7 +494,7 @@ def test_timeline_shows_events_in_order_with_actors_and_durations(qtbot):
     assert w.step_texts()[:2] == ["已接车 12:55 顾问 孙丽 · 服务顾问", "维修中 14:07 张建国 · 技师"]
     assert [s.title for s in w.steps()] == ["已接车", "维修中", "待质检", "待完工", "待交车"]
     assert [s.current for s in w.steps()] == [False, True, False, False, False]
-    assert w.duration_texts() == ["等待 1 小时 12 分", "已维修 13 分钟"]
+    assert w.duration_texts() == ["等待 1 小时 12 分", "已维修 13 分钟"]  # the second is still running
     assert w.plate_label.text() == "京E11223" and w.status_label.text() == "维修中"
     assert w.amount_label.text() == "¥1,750" and w.rating_label.text() == "尚未评价"
     # Events given out of order are shown in time order; a delivered order has no steps to come.
@@ -531,8 +536,8 @@ def test_every_string_the_widgets_paint_has_a_glyph_in_the_bundled_font(qtbot):
 
 
 def _page(theme_name: str = "light") -> tuple[QWidget, dict[str, QWidget]]:
-    """A store page as the app would compose it, 1600×1000: the board and the comparison on top, the vehicles,
-    bookings and technicians below."""
+    """A store page as the app would compose it, 1600×1000: on the left the day board over the vehicles and the
+    bookings; on the right the comparison with the region over the technicians."""
     pal = theme.palette(theme_name)
     page = QWidget()
     page.setStyleSheet(f"background: {pal.window};")
@@ -543,8 +548,6 @@ def _page(theme_name: str = "light") -> tuple[QWidget, dict[str, QWidget]]:
     title = QLabel(f"北京望京店 · 10月30日 周五 <span style='font-size:15px; color:{pal.text_dim}'>Store day</span>")
     title.setStyleSheet(f"font-size: 24px; font-weight: 700; color: {pal.text}; background: transparent;")
     outer.addWidget(title)
-    grid = QGridLayout()
-    grid.setSpacing(12)
     board = ScheduleBoardWidget(theme_name)
     board.set_day(START, END)
     board.set_lanes(lanes())
@@ -558,20 +561,22 @@ def _page(theme_name: str = "light") -> tuple[QWidget, dict[str, QWidget]]:
     bookings_w.set_bookings(bookings(), now=NOW)
     techs_w = TechniciansWidget(theme_name)
     techs_w.set_technicians(technicians())
-    top = QHBoxLayout()
-    top.setSpacing(12)
-    top.addWidget(board, 7)
-    top.addWidget(compare, 3)
-    bottom = QHBoxLayout()
-    bottom.setSpacing(12)
-    bottom.addWidget(vehicles_w, 1)
-    bottom.addWidget(bookings_w, 1)
-    bottom.addWidget(techs_w, 1)
-    grid.addLayout(top, 0, 0)
-    grid.addLayout(bottom, 1, 0)
-    grid.setRowStretch(0, 11)
-    grid.setRowStretch(1, 9)
-    outer.addLayout(grid, 1)
+    columns = QHBoxLayout()
+    columns.setSpacing(12)
+    left, right, lists = QVBoxLayout(), QVBoxLayout(), QHBoxLayout()
+    for box in (left, right, lists):
+        box.setSpacing(12)
+    lists.addWidget(vehicles_w, 1)
+    lists.addWidget(bookings_w, 1)
+    board.setMinimumHeight(board.height_for_all_lanes())  # the whole board in sight; the lists scroll
+    left.addWidget(board, 0)
+    left.addLayout(lists, 1)
+    compare.setMaximumHeight(compare.sizeHint().height())
+    right.addWidget(compare, 0)
+    right.addWidget(techs_w, 1)
+    columns.addLayout(left, 2)
+    columns.addLayout(right, 1)
+    outer.addLayout(columns, 1)
     return page, {"board": board, "compare": compare, "vehicles": vehicles_w, "bookings": bookings_w,
                   "technicians": techs_w}
 
@@ -582,6 +587,7 @@ def test_store_page_renders_to_png(qtbot, theme_name):
     qtbot.addWidget(page)
     page.show()
     qtbot.waitExposed(page)
+    qtbot.wait(50)  # let the lists and the board settle their scroll bars after the first layout
     PNG_DIR.mkdir(parents=True, exist_ok=True)
     image = page.grab().toImage()
     assert image.width() == 1600 and image.height() == 1000
@@ -617,6 +623,7 @@ def test_work_order_page_renders_to_png(qtbot):
     layout.addWidget(timeline_w, 1)
     page.show()
     qtbot.waitExposed(page)
+    qtbot.wait(50)
     # A pending move and a rejected one, to see the ghost and the message.
     board.reject_move(11, "王强 16:30 已有其他任务，请换一个时间")
     board._add_pending(10, "bay", 2, at(17, 30))

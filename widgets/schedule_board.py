@@ -73,6 +73,8 @@ KIND_ZH = {"service": "维修", "qc": "质检"}
 GROUP_TITLES = {"bay": ("工位", "Bays"), "technician": ("技师", "Technicians")}
 
 Z_SHADE, Z_BAR, Z_GHOST, Z_NOW, Z_DRAG = -5.0, 0.0, 5.0, 10.0, 20.0
+# Where bars overlap (a running job overran into the next one's slot), the running one is drawn on top.
+Z_BY_STATUS = {"done": 0.0, "planned": 0.1, "active": 0.2}
 
 
 @dataclass(frozen=True, slots=True)
@@ -162,7 +164,7 @@ class JobBarItem(QGraphicsItem):
         self._text = ""
         self.highlighted = False
         self.pending = False
-        self.setZValue(Z_BAR)
+        self.setZValue(Z_BY_STATUS.get(job.status, Z_BAR))
         self.setAcceptHoverEvents(False)
         self._apply_cursor()
 
@@ -193,6 +195,8 @@ class JobBarItem(QGraphicsItem):
             return False
         relabel = job.label != self.job.label or job.kind != self.job.kind
         recursor = (job.status == "planned") != self.movable
+        if job.status != self.job.status:
+            self.setZValue(Z_BY_STATUS.get(job.status, Z_BAR))
         self.job = job
         if recursor:
             self._apply_cursor()
@@ -468,10 +472,12 @@ class _BoardView(QGraphicsView):
             return
         super().keyPressEvent(event)
 
-    def cancel_press_of(self, job_id: int) -> None:
-        """The job under the mouse vanished: forget the press without asking for anything."""
+    def cancel_press_of(self, job_id: int) -> bool:
+        """The job under the mouse vanished: forget the press without asking for anything. True if it was one."""
         if self._press is not None and self._press.item.job.job_id == job_id:
             self._press = None
+            return True
+        return False
 
 
 class _TimeAxisWidget(QWidget):
@@ -647,7 +653,6 @@ class ScheduleBoardWidget(QWidget):
             self.mode_buttons[mode] = button
             header.addWidget(button)
 
-
         layout = QVBoxLayout(self)
         layout.setContentsMargins(16, 12, 16, 10)
         layout.setSpacing(6)
@@ -687,15 +692,16 @@ class ScheduleBoardWidget(QWidget):
     def set_jobs(self, jobs: Iterable[BoardJob]) -> None:
         """Show these jobs: bars of known jobs are updated and moved, new ones added, vanished ones removed.
         Cancelled jobs are not drawn (they hold no bay and no technician)."""
-        seen: set[tuple[int, str]] = set()
+        wanted: list[tuple[int, str]] = []
         jobs_by_id: dict[int, BoardJob] = {}
         for job in jobs:
             if job.status == "cancelled":
                 continue
             jobs_by_id[job.job_id] = job
-            seen.add((job.job_id, "bay"))
+            wanted.append((job.job_id, "bay"))
             if job.kind != "qc" and job.technician_id is not None:
-                seen.add((job.job_id, "technician"))
+                wanted.append((job.job_id, "technician"))
+        seen = set(wanted)
         if self.day_start is None and jobs_by_id:
             self._default_day(jobs_by_id.values())
         for key in [k for k in self._bars if k not in seen]:
@@ -703,7 +709,7 @@ class ScheduleBoardWidget(QWidget):
         for job_id in [j for j in self._pending if j not in jobs_by_id]:
             self._drop_pending(job_id)
         self._jobs = jobs_by_id
-        for job_id, lane_kind in seen:
+        for job_id, lane_kind in wanted:
             job = jobs_by_id[job_id]
             item = self._bars.get((job_id, lane_kind))
             if item is None:
@@ -981,7 +987,8 @@ class ScheduleBoardWidget(QWidget):
 
     def _remove_bar(self, key: tuple[int, str]) -> None:
         item = self._bars.pop(key)
-        self.view.cancel_press_of(key[0])
+        if self.view.cancel_press_of(key[0]):
+            self._drag_hint.setVisible(False)
         self.scene.removeItem(item)
 
     # --- clicks, drags and pending moves -----------------------------------------------------------------------
@@ -1023,7 +1030,7 @@ class ScheduleBoardWidget(QWidget):
     def _drag_finished(self, item: JobBarItem, target: tuple[str, int, datetime] | None) -> None:
         """Snap the bar back; if it was dropped somewhere new, draw a ghost there and ask the app."""
         self._drag_hint.setVisible(False)
-        item.setZValue(Z_BAR)
+        item.setZValue(Z_BY_STATUS.get(item.job.status, Z_BAR))
         item.setOpacity(1.0)
         item.setCursor(Qt.CursorShape.OpenHandCursor if item.movable else Qt.CursorShape.PointingHandCursor)
         self.view._press = None
@@ -1069,7 +1076,10 @@ class ScheduleBoardWidget(QWidget):
         left = self.x_of(pending.start)
         width = max(MIN_BAR_W, x1 - x0)
         pending.ghost.setRect(QRectF(left, y + (self._lane_h - self._bar_h) / 2, width, self._bar_h))
-        pending.tag.setPos(left + 6, y + (self._lane_h - pending.tag.boundingRect().height()) / 2)
+        tag_w = pending.tag.boundingRect().width()
+        # Beside the ghost when there is room, so the ghost itself stays visible; else over it.
+        tag_x = left + width + 4 if left + width + 4 + tag_w <= self.scene.sceneRect().right() else left + 4
+        pending.tag.setPos(tag_x, y + (self._lane_h - pending.tag.boundingRect().height()) / 2)
         pending.ghost.setVisible(True)
         pending.tag.setVisible(True)
 

@@ -549,8 +549,7 @@ class BookingsWidget(_ListPanel):
             tone = tone_color(pal, BOOKING_TONES.get(b.status, "neutral"))
         chip = paint_chip(painter, right, r.center().y(), status, tone, chip_font, pal, align_right=True)
 
-        avail = chip.left() - 14 - x
-        plate_w = min(avail * 0.42, 190.0)
+        plate_w = min((right - x) * 0.34, 180.0)  # from the row's width, not the chip's: columns line up
         body_b = px_font(self, BODY_PX, bold=True)
         body = px_font(self, BODY_PX)
         small = px_font(self, SMALL_PX + 1)
@@ -577,7 +576,7 @@ class TechniciansWidget(_ListPanel):
 
     sig_work_order_selected = Signal(int)
 
-    ROW_HEIGHT = 112
+    ROW_HEIGHT = 106
     MIN_CARD_WIDTH = 224
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
@@ -612,7 +611,12 @@ class TechniciansWidget(_ListPanel):
         return super().eventFilter(watched, event)
 
     def _fit_grid(self) -> None:
-        width = max(self.MIN_CARD_WIDTH, self.view.viewport().width() - 2)
+        # A wrapping QListView lays items out as if its vertical scroll bar were shown (to avoid flicker when
+        # it appears), so without one the cards must fit in the viewport minus the bar's width.
+        bar = self.view.verticalScrollBar()
+        reserve = 0 if bar.isVisible() else max(bar.sizeHint().width(), self.view.style().pixelMetric(
+            QStyle.PixelMetric.PM_ScrollBarExtent, None, bar))
+        width = max(self.MIN_CARD_WIDTH, self.view.viewport().width() - reserve - 2)
         columns = max(1, width // self.MIN_CARD_WIDTH)
         card = width // columns
         if card != self._card_width or self.view.gridSize().isEmpty():
@@ -635,12 +639,12 @@ class TechniciansWidget(_ListPanel):
                        strip=tone)
         x, right = r.left() + 18, r.right() - 12
         faded = t.state == "off"
-        chip = paint_chip(painter, right, r.top() + 22, TECH_STATE_NAMES_ZH.get(t.state, t.state), tone,
+        chip = paint_chip(painter, right, r.top() + 21, TECH_STATE_NAMES_ZH.get(t.state, t.state), tone,
                           px_font(self, CHIP_PX, bold=True), pal, align_right=True)
-        _draw(painter, QRectF(x, r.top() + 6, chip.left() - 8 - x, 32), t.name, px_font(self, BODY_PX + 2, True),
+        _draw(painter, QRectF(x, r.top() + 5, chip.left() - 8 - x, 32), t.name, px_font(self, BODY_PX + 2, True),
               pal.text_dim if faded else pal.text)
         level = max(0, min(5, t.level))
-        middle = QRectF(x, r.top() + 40, right - x, 26)
+        middle = QRectF(x, r.top() + 38, right - x, 26)
         if clickable:
             link = f"工单 #{t.work_order_id} ›"
             link_font = px_font(self, SMALL_PX + 1, bold=True)
@@ -652,7 +656,7 @@ class TechniciansWidget(_ListPanel):
         stars_w = _draw(painter, middle, stars, px_font(self, CHIP_PX), chip_text_color(pal, tone_color(pal, "warning")))
         _draw(painter, QRectF(x + stars_w + 6, middle.top(), middle.width() - stars_w - 6, middle.height()),
               f"{level} 级", px_font(self, SMALL_PX + 1), pal.text_dim)
-        _draw(painter, QRectF(x, r.top() + 68, right - x, 26), skills_zh(t.skills) or PLACEHOLDER,
+        _draw(painter, QRectF(x, r.top() + 66, right - x, 26), skills_zh(t.skills) or PLACEHOLDER,
               px_font(self, SMALL_PX + 1), pal.text_dim)
 
 
@@ -731,7 +735,10 @@ class _CompareCanvas(QWidget):
         super().__init__(owner)
         self._owner = owner
         self.setMinimumHeight(self.LEGEND_HEIGHT + self.ROW_HEIGHT * len(COMPARE_METRICS))
-        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Minimum)
+
+    def sizeHint(self) -> QSize:
+        return QSize(420, self.minimumHeight())
 
     def paintEvent(self, event: QPaintEvent) -> None:
         owner = self._owner

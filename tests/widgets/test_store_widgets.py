@@ -336,6 +336,32 @@ def test_dragging_a_technician_bar_targets_technician_lanes_only(qtbot):
     assert blocker.args[3] == at(15, 30)
 
 
+def test_live_updates_never_pull_a_bar_out_of_the_users_hand(qtbot):
+    board = make_board(qtbot)
+    viewport = board.view.viewport()
+    start = bar_center(board, 9)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, QPoint(start.x() + 30, start.y()))
+    qtbot.mouseMove(viewport, QPoint(start.x() + 60, start.y()))
+    held = QPointF(board.bar_item(9).pos())
+    board.set_jobs(jobs())  # a live refresh arrives mid-drag
+    board.set_now(NOW + timedelta(minutes=1))
+    assert board.bar_item(9).pos() == held
+    with qtbot.waitSignal(board.sig_move_requested, timeout=1000) as blocker:
+        qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(start.x() + 60, start.y()))
+    assert blocker.args[:3] == [9, "bay", 2] and blocker.args[3] > at(15)
+    # The job vanishes mid-drag: nothing is asked for, nothing breaks.
+    start = bar_center(board, 13)
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(viewport, QPoint(start.x() + 40, start.y()))
+    qtbot.mouseMove(viewport, QPoint(start.x() + 80, start.y()))
+    board.set_jobs([j for j in jobs() if j.job_id != 13])
+    moves = []
+    board.sig_move_requested.connect(lambda *a: moves.append(a))
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=QPoint(start.x() + 80, start.y()))
+    assert moves == [] and board.bar_item(13) is None and not board._drag_hint.isVisible()
+
+
 def test_done_and_active_bars_do_not_drag_and_a_small_move_is_a_click(qtbot):
     board = make_board(qtbot)
     moves = []
@@ -579,6 +605,26 @@ def _page(theme_name: str = "light") -> tuple[QWidget, dict[str, QWidget]]:
     outer.addLayout(columns, 1)
     return page, {"board": board, "compare": compare, "vehicles": vehicles_w, "bookings": bookings_w,
                   "technicians": techs_w}
+
+
+def test_every_widget_switches_theme_and_still_paints(qtbot):
+    board = make_board(qtbot, width=900, height=600)
+    panels = [WorkshopVehiclesWidget(), BookingsWidget(), TechniciansWidget(), StoreKpiCompareWidget(),
+              WorkOrderTimelineWidget()]
+    panels[0].set_vehicles(vehicles())
+    panels[1].set_bookings(bookings(), now=NOW)
+    panels[2].set_technicians(technicians())
+    panels[3].set_kpis(*store_kpis())
+    panels[4].set_detail(detail(), now=NOW)
+    for w in [board, *panels]:
+        qtbot.addWidget(w)
+        w.resize(max(w.width(), 480), max(w.height(), 520))
+        light = w.grab().toImage()
+        w.set_theme("dark")
+        dark = w.grab().toImage()
+        assert distinct_colours(dark) > 5
+        assert dark.pixelColor(5, 5) != light.pixelColor(5, 5), f"{type(w).__name__} kept its light background"
+    assert board.bar_item(6).isVisible()
 
 
 @pytest.mark.parametrize("theme_name", ["light", "dark"])

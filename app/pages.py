@@ -53,6 +53,10 @@ class StorePageWidget(QWidget):
         layout.addWidget(body, 1)
         for source in (self.board, self.vehicles, self.technicians):
             source.sig_work_order_selected.connect(self.sig_work_order_selected)
+        # Moving jobs by hand is the dispatch issue's; until then a drag says so instead of waiting forever.
+        self.board.sig_move_requested.connect(
+            lambda job_id, *_: self.board.reject_move(job_id, "手动调度将在排班模块中开放。 Moving jobs comes with the "
+                                                              "dispatch module."))
 
     def set_view(self, view: StoreDayView) -> None:
         now = datetime.now(CHINA)
@@ -61,6 +65,7 @@ class StorePageWidget(QWidget):
         self.compare.set_kpis(view.kpis, view.region_kpis)
         self.board.set_day(view.day_start, view.day_end)
         self.board.set_lanes(view.lanes)
+        self.board.setMinimumHeight(min(900, self.board.height_for_all_lanes()))
         self.board.set_jobs(view.jobs)
         self.board.set_now(now)
         self.vehicles.set_vehicles(view.vehicles)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
@@ -21,7 +21,16 @@ from app.tasks import TaskRunner
 from services import catalog
 from services.db.engine import Database
 from services.model import AlertItem, DomainError, KpiTile, StoreStatus, TrendSeries, WorkOrderDetail
-from services.network import TILE_SPECS, KpiRow, china_today, kpi_tiles, kpis, store_statuses, trend_series
+from services.network import (
+    CHINA,
+    TILE_SPECS,
+    KpiRow,
+    china_today,
+    kpi_tiles,
+    kpis,
+    store_statuses,
+    trend_series,
+)
 from services.store_day import StoreDayView, store_day, work_order_detail
 from services.users import UserInfo
 from widgets.alert_feed import AlertFeedWidget
@@ -227,7 +236,7 @@ class ConsolePresenter(QObject):
     def _show_work_order(self, detail: WorkOrderDetail) -> None:
         self.work_order = detail
         if hasattr(self.work_order_page, "set_detail"):
-            self.work_order_page.set_detail(detail)
+            self.work_order_page.set_detail(detail, datetime.now(CHINA))
         self.window.mark_updated()
         self.refreshes += 1
 

@@ -1,5 +1,4 @@
-"""Alerts: the thresholds every console shares, the evaluation of the rules (SQL in 0004_alerts.sql), and reading and
-acknowledging alerts."""
+"""Alerts: shared thresholds, the evaluation of the rules (SQL in 0004_alerts.sql), reading and acknowledging."""
 
 from __future__ import annotations
 
@@ -7,7 +6,7 @@ import json
 import math
 import time
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from datetime import datetime
 from typing import Any
 
@@ -164,11 +163,10 @@ def save_thresholds(conn: Conn, thresholds: AlertThresholds | Mapping[str, Any],
     else:
         values = {**asdict(load_thresholds(conn)), **thresholds}
     clean = validate_thresholds(values)
-    saved = _execute(conn, "SELECT alerts.save_thresholds(%(v)s::jsonb, %(who)s)",
-                     {"v": json.dumps(asdict(clean)), "who": who}).fetchone()[0]
+    _execute(conn, "SELECT alerts.save_thresholds(%(v)s::jsonb, %(who)s)", {"v": json.dumps(asdict(clean)), "who": who})
     if commit:
         conn.commit()
-    return replace(clean, **{k: v for k, v in saved.items() if k in asdict(clean)})
+    return clean
 
 
 # --- evaluation -----------------------------------------------------------------------------------------------
@@ -267,7 +265,8 @@ def acknowledge(conn: Conn, alert_id: int, user_login: str, *, commit: bool = Tr
         raise DomainError(f"这条警报已由 {by_name} 于 {_clock(at)} 确认，无需再次确认。")
     item = get_alert(conn, alert_id)
     if item is None:  # the row exists, but row-level security hides it from this user: not theirs to acknowledge
-        conn.rollback()
+        if commit:
+            conn.rollback()
         raise DomainError(f"编号为 {alert_id} 的警报不在你负责的范围内，不能由你确认。")
     if commit:
         conn.commit()

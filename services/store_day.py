@@ -50,7 +50,7 @@ def store_day(conn: Connection, store_id: int, now: datetime | None = None) -> S
     end = datetime.combine(day, store[5], tzinfo=CHINA) + timedelta(hours=2)
     day0 = datetime.combine(day, time(0), tzinfo=CHINA)
     own = [r for r in kpis(conn, "store", day, day) if r.key == store[1]]
-    region = kpis(conn, "region", day, day, store[3])
+    region = region_kpis(conn, store[3], day, day)
     bookings = conn.execute(text("""
         SELECT b.id, v.plate, c.name, array_to_string(b.service_codes, ', '), lower(b.slot), b.status, b.channel
         FROM booking b JOIN vehicle v ON v.id = b.vehicle_id JOIN customer c ON c.id = b.customer_id
@@ -101,11 +101,27 @@ def store_day(conn: Connection, store_id: int, now: datetime | None = None) -> S
             state = "idle"
         states.append(TechnicianState(t_id, name, level, skills, state, busy.get(t_id)))
     return StoreDayView(
-        store[0], store[1], store[2], store[3], start, end, own[0] if own else None, region[0] if region else None,
+        store[0], store[1], store[2], store[3], start, end, own[0] if own else None, region,
         tuple(BookingRow(*r) for r in bookings),
         tuple(WorkshopVehicle(r[0], r[1], r[2] or "", r[3], r[4], r[5], float(r[6] or 0), float(r[7] or 0))
               for r in vehicles),
         tuple(lanes), board, tuple(states))
+
+
+def region_kpis(conn: Connection, region_code: str, date_from, date_to) -> KpiRow | None:
+    """The region's KPIs over the period, from totals any user of the region may see (kpi.region_totals)."""
+    r = conn.execute(text("SELECT * FROM kpi.region_totals(:r, :a, :b)"),
+                     {"r": region_code, "a": date_from, "b": date_to}).one()
+    stores, open_min, occ, vehicles, amount, wait_sum, wait_n, rating_sum, rating_n, cross, rework, duty, \
+        complaints, store_days, days = r
+    if not stores:
+        return None
+    per = float(store_days)
+    return KpiRow("region", region_code, "", "", int(stores), int(days), occ / open_min if open_min else None,
+                  wait_sum / wait_n if wait_n else None, float(vehicles) / per, float(amount) / per,
+                  float(amount) / float(duty) if duty else None, float(rating_sum) / rating_n if rating_n else None,
+                  float(cross) / float(days) if days else 0.0, float(cross) / float(vehicles) if vehicles else None,
+                  float(rework) / float(vehicles) if vehicles else None, int(complaints))
 
 
 def work_order_detail(conn: Connection, work_order_id: int) -> WorkOrderDetail:

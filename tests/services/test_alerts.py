@@ -1,5 +1,4 @@
-"""Alerts on the real database: each rule on hand-made situations, one open alert that escalates and resolves, the
-complaint trigger and its NOTIFY, acknowledgement across connections, concurrent evaluations, the thresholds."""
+"""Alerts on the real database: every rule, escalation and resolution, complaints, acknowledgement, concurrency."""
 
 from __future__ import annotations
 
@@ -447,6 +446,19 @@ def test_two_consoles_acknowledging_at_once_get_one_winner(database, committed_a
         t.join(10)
     assert sorted(outcomes)[0] == "won" and outcomes.count("won") == 1
     assert "已由 console." in [o for o in outcomes if o != "won"][0]
+
+
+def test_the_apps_sqlalchemy_connections_work_too(database, committed_alert, noon):
+    alert_id, login, s = committed_alert
+    with database.engine.connect() as sa:  # what the console's db pool hands the services
+        assert [a.id for a in alerts.list_alerts(sa, store_id=s["id"])] == [alert_id]
+        assert alerts.open_alert_counts(sa)[s["id"]] == (1, "warning")
+        assert alerts.load_thresholds(sa) == alerts.AlertThresholds()
+        assert alerts.acknowledge(sa, alert_id, login).acknowledged_by == "张艳"  # commits
+        assert not alerts.evaluate(sa, noon, commit=False).skipped
+        sa.rollback()
+    with database.connect() as c:
+        assert alerts.get_alert(c, alert_id).acknowledged_by == "张艳"
 
 
 def test_acknowledging_needs_a_user(conn):

@@ -72,3 +72,20 @@ def test_kpis_under_a_regional_login_cover_only_the_region(demo_db, users):
         rows = kpis(conn, "region", DEMO_OPTS.first_day(), DEMO_OPTS.last_day())
     assert [r.key for r in rows] == ["N"]
     north.dispose()
+
+
+def test_a_store_manager_compares_with_the_region_without_seeing_its_stores(demo_db, users):
+    from services.store_day import region_kpis, store_day
+
+    db, _ = demo_db
+    store_user = next(u for u in users.values() if u.role == "store")
+    store_db = as_user(db, store_user)
+    with store_db.engine.connect() as conn:
+        view = store_day(conn, store_user.store_id, now=None)
+        region = region_kpis(conn, store_user.region_code, DEMO_OPTS.first_day(), DEMO_OPTS.last_day())
+        other = next(code for code in ("N", "E", "S") if code != store_user.region_code)
+        assert region_kpis(conn, other, DEMO_OPTS.first_day(), DEMO_OPTS.last_day()) is None  # not its region
+        assert conn.exec_driver_sql("SELECT count(*) FROM store").scalar_one() == 1
+    store_db.dispose()
+    assert region is not None and region.stores > 1
+    assert view.region_kpis is None or view.region_kpis.stores >= 1

@@ -155,9 +155,9 @@ wo AS (
 -- Bay occupation today from opening to p_now, and over the recent window. Planned jobs are not occupation.
 occ AS (
     SELECT o.store_id,
-           sum(greatest(0, extract(epoch FROM least(coalesce(upper(j.period), p_now), p_now, o.close_ts)
+           sum(greatest(0, date_part('epoch', least(coalesce(upper(j.period), p_now), p_now, o.close_ts)
                                               - greatest(lower(j.period), o.open_ts)))) / 60 AS occ_today,
-           sum(greatest(0, extract(epoch FROM least(coalesce(upper(j.period), p_now), p_now)
+           sum(greatest(0, date_part('epoch', least(coalesce(upper(j.period), p_now), p_now)
                                               - greatest(lower(j.period), o.win_start)))) / 60 AS occ_window
     FROM open_now o
     JOIN public.job_all j ON j.store_id = o.store_id
@@ -183,23 +183,26 @@ base_days AS (
            ((k.d - 7 * g) + k.tod) AT TIME ZONE 'Asia/Shanghai' AS t1
     FROM k, generate_series(1, k.low_weeks) g
 ),
-base_store_day AS (
-    SELECT o.store_id, bd.day, o.bays,
-           (bd.day + o.opens_at) AT TIME ZONE 'Asia/Shanghai' AS b_open, bd.t1 AS b_end
+base_store_day AS MATERIALIZED (
+    SELECT o.store_id, bd.day, (bd.day + o.opens_at) AT TIME ZONE 'Asia/Shanghai' AS b_open, bd.t1 AS b_end,
+           o.bays * date_part('epoch', bd.t1 - ((bd.day + o.opens_at) AT TIME ZONE 'Asia/Shanghai')) / 60 AS open_min
     FROM open_now o, base_days bd, k
     WHERE p_now - o.open_ts >= k.low_min_open_h * interval '1 hour'
 ),
 base AS (
     SELECT y.store_id, count(*) AS days, sum(y.occ) / nullif(sum(y.open_min), 0) AS typical
-    FROM (SELECT b.store_id, b.day,
-                 sum(greatest(0, extract(epoch FROM least(upper(j.period), b.b_end)
-                                                    - greatest(lower(j.period), b.b_open)))) / 60 AS occ,
-                 b.bays * extract(epoch FROM b.b_end - b.b_open) / 60 AS open_min
+    FROM (SELECT b.store_id, b.day, max(b.open_min) AS open_min,
+                 sum(greatest(0, date_part('epoch', least(upper(j.period), b.b_end)
+                                                    - greatest(lower(j.period), b.b_open)))) / 60 AS occ
           FROM base_days bd
-          JOIN public.job_all j ON lower(j.period) >= bd.t0 AND lower(j.period) < bd.t1
+          -- one index range scan per day (OFFSET 0 keeps the planner from flattening this into a hash join over
+          -- the whole archive, which its estimates of the CTEs above would make look cheap)
+          CROSS JOIN LATERAL (SELECT jj.store_id, jj.period FROM public.job_all jj
+                              WHERE lower(jj.period) >= bd.t0 AND lower(jj.period) < bd.t1
+                                AND jj.status IN ('active', 'done')
+                              OFFSET 0) j
           JOIN base_store_day b ON b.store_id = j.store_id AND b.day = bd.day
-          WHERE j.status IN ('active', 'done')
-          GROUP BY b.store_id, b.day, b.bays, b.b_open, b.b_end) y
+          GROUP BY b.store_id, b.day) y
     WHERE y.occ > 0
     GROUP BY y.store_id
 ),
@@ -240,7 +243,7 @@ rw_test AS (
 ),
 -- Terminal silence: the last write as of p_now (store_activity when it is not later than p_now, otherwise the
 -- last work-order event before p_now), counted from today's opening at the earliest.
-silent AS (
+silent AS MATERIALIZED (
     SELECT o.store_id, lw.last_write,
            extract(epoch FROM p_now - greatest(lw.last_write, o.open_ts)) / 60 AS minutes
     FROM open_now o
@@ -370,7 +373,9 @@ LANGUAGE sql IMMUTABLE AS $$ SELECT 7020093583853070710::bigint $$;
 -- A second evaluation while one is running returns at once with skipped = true (the running one does the work).
 CREATE FUNCTION alerts.evaluate(p_now timestamptz DEFAULT now())
 RETURNS TABLE(raised integer, updated integer, resolved integer, skipped boolean)
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public
+-- planned for the actual p_now every time: a generic plan cannot see which day's index ranges it will read
+SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     held bigint[];
     found_ alerts.finding[];
@@ -387,21 +392,25 @@ BEGIN
     -- The complaint trigger writes complaint alerts outside this lock. Holding the open ones first makes the
     -- findings below (a later statement, so a later snapshot) see every complaint committed into them, and only
     -- those held rows may be resolved: one the trigger inserts meanwhile is not ours to close.
+    -- Rows are locked and written in store order here and in the trigger, so the two never deadlock.
     SELECT coalesce(array_agg(x.id), '{}') INTO held
-    FROM (SELECT a.id FROM alert a WHERE a.kind = 'complaint' AND a.resolved_at IS NULL FOR UPDATE) x;
+    FROM (SELECT a.id FROM alert a WHERE a.kind = 'complaint' AND a.resolved_at IS NULL
+          ORDER BY a.store_id FOR UPDATE) x;
 
-    SELECT coalesce(array_agg(f), '{}') INTO found_ FROM alerts.findings(p_now) f;
+    SELECT coalesce(array_agg(f ORDER BY f.store_id, f.kind), '{}') INTO found_ FROM alerts.findings(p_now) f;
 
     SELECT count(*) FILTER (WHERE r.inserted), count(*) FILTER (WHERE NOT r.inserted),
            coalesce(array_agg(DISTINCT r.store_id), '{}')
     INTO n_raised, n_updated, touched
     FROM alerts._raise(p_now, found_) r;
 
-    WITH gone AS (
+    WITH still AS MATERIALIZED (
+        SELECT f.store_id, f.kind FROM unnest(found_) f
+    ), gone AS (
         UPDATE alert a SET resolved_at = greatest(p_now, a.raised_at)
         WHERE a.resolved_at IS NULL
           AND (a.kind <> 'complaint' OR a.id = ANY (held))
-          AND NOT EXISTS (SELECT 1 FROM unnest(found_) f WHERE f.store_id = a.store_id AND f.kind = a.kind)
+          AND NOT EXISTS (SELECT 1 FROM still f WHERE f.store_id = a.store_id AND f.kind = a.kind)
         RETURNING a.store_id)
     SELECT count(*), coalesce(array_agg(DISTINCT store_id), '{}') INTO n_resolved, cleared FROM gone;
 
@@ -425,7 +434,7 @@ BEGIN
     IF stores IS NULL THEN
         RETURN NULL;
     END IF;
-    SELECT array_agg(f) INTO found_ FROM alerts._complaint_findings(now(), t, stores) f;
+    SELECT array_agg(f ORDER BY f.store_id) INTO found_ FROM alerts._complaint_findings(now(), t, stores) f;
     PERFORM terminal._notify(r.store_id, 'alert') FROM alerts._raise(now(), coalesce(found_, '{}')) r;
     RETURN NULL;
 END $$;

@@ -115,3 +115,26 @@ BEGIN
     RETURN r;
 END $$;
 REVOKE ALL ON FUNCTION scope.ensure_login_role(text) FROM PUBLIC;
+
+-- A region's totals for the KPI comparison of a store with its region ("how am I doing against my region").
+-- Store managers cannot read other stores' rows, but their region's aggregate is theirs to compare with:
+-- SECURITY DEFINER sums the region's store-days and returns one row of totals, never a store's own figures.
+CREATE FUNCTION kpi.region_totals(p_region_code text, p_from date, p_to date)
+RETURNS TABLE (stores bigint, open_bay_min double precision, occupied_bay_min double precision, vehicles bigint,
+               completed_amount numeric, wait_sum_h double precision, wait_n bigint, rating_sum numeric,
+               rating_n bigint, cross_store bigint, rework bigint, technicians_on_duty bigint, complaints bigint,
+               store_days bigint, days bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+    SELECT count(DISTINCT sd.store_id), sum(sd.open_bay_min), sum(sd.occupied_bay_min), sum(sd.vehicles),
+           sum(sd.completed_amount), sum(sd.wait_sum_h), sum(sd.wait_n), sum(sd.rating_sum), sum(sd.rating_n),
+           sum(sd.cross_store), sum(sd.rework), sum(sd.technicians_on_duty), sum(sd.complaints), count(*),
+           count(DISTINCT sd.day)
+    FROM kpi.store_days_fast(p_from, p_to) sd
+    JOIN store s ON s.id = sd.store_id JOIN region r ON r.id = s.region_id
+    WHERE r.code = p_region_code
+      AND (NOT EXISTS (SELECT 1 FROM app_user WHERE db_role = session_user)  -- the owner's own tools
+           OR scope.sees_all()
+           OR EXISTS (SELECT 1 FROM store own WHERE own.id = ANY (scope.store_ids()) AND own.region_id = r.id))
+$$;
+REVOKE ALL ON FUNCTION kpi.region_totals(text, date, date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION kpi.region_totals(text, date, date) TO aftersales_console;

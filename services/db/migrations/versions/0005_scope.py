@@ -26,6 +26,7 @@ def downgrade() -> None:
     for table in SCOPED:
         statements.append(f"DROP POLICY console_scope ON {table};")
         statements.append(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY;")
+    statements.append("DROP FUNCTION kpi.region_totals(text, date, date);")
     statements.append("DROP SCHEMA scope CASCADE;")
     statements.append("ALTER TABLE app_user DROP COLUMN db_role;")
     statements.append("""DO $$ BEGIN

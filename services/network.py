@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -65,6 +68,33 @@ _GROUP = {
 }
 
 
+def _days_source(conn: Connection) -> str:
+    """Where store-day rows come from: finished days from the rollup, today either computed on the spot or, inside
+    today_snapshot(), from the snapshot taken once for the whole refresh. Uses the :d0 and :d1 parameters."""
+    if conn.info.get(_SNAPSHOT) is None:
+        return "kpi.store_days_fast(:d0, :d1)"
+    return ("(SELECT * FROM kpi.store_day WHERE day BETWEEN :d0 AND least(CAST(:d1 AS date), "
+            "(now() AT TIME ZONE 'Asia/Shanghai')::date - 1) "
+            "UNION ALL SELECT * FROM pg_temp.today_sd WHERE day BETWEEN :d0 AND :d1)")
+
+
+_SNAPSHOT = "aftersales_today_snapshot"
+
+
+@contextmanager
+def today_snapshot(conn: Connection) -> Iterator[None]:
+    """Compute today's store-day rows once (about 30 ms on 600 stores) for every query inside the block, instead
+    of once per query. The temporary table lives in this transaction only. Runs on a worker thread."""
+    conn.execute(text("CREATE TEMP TABLE today_sd ON COMMIT DROP AS SELECT * FROM kpi.store_days(:d, :d)"),
+                 {"d": china_today()})
+    conn.info[_SNAPSHOT] = True
+    try:
+        yield
+    finally:
+        conn.info.pop(_SNAPSHOT, None)
+        conn.rollback()
+
+
 def kpis(conn: Connection, scope: str = "region", date_from: date | None = None, date_to: date | None = None,
          region_code: str | None = None) -> list[KpiRow]:
     """KPIs per scope over [date_from, date_to] (China days; default: today). Runs on a worker thread."""
@@ -88,7 +118,7 @@ def kpis(conn: Connection, scope: str = "region", date_from: date | None = None,
                sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
                sum(sd.rework)::float / nullif(sum(sd.vehicles), 0),
                sum(sd.complaints)
-        FROM kpi.store_days_fast(:d0, :d1) sd
+        FROM {_days_source(conn)} sd
         JOIN store s ON s.id = sd.store_id
         JOIN region r ON r.id = s.region_id
         {where}
@@ -154,7 +184,9 @@ def store_statuses(conn: Connection, store_ids: list[int] | None = None, region_
                    ) -> list[StoreStatus]:
     """Today's live state of the stores (all visible ones, or only `store_ids`). Runs on a worker thread."""
     today = china_today()
-    rows = conn.execute(text("""
+    today_rows = ("pg_temp.today_sd" if conn.info.get(_SNAPSHOT) is not None
+                  else "kpi.store_days(CAST(:today AS date), CAST(:today AS date))")
+    rows = conn.execute(text(f"""
         SELECT s.id, s.code, s.name_zh, s.name_en, r.code, s.city_zh, s.lat, s.lon,
                sd.occupied_bay_min / nullif(sd.open_bay_min, 0),
                sd.wait_sum_h / nullif(sd.wait_n, 0),
@@ -165,7 +197,7 @@ def store_statuses(conn: Connection, store_ids: list[int] | None = None, region_
                coalesce(act.last_write_at > now() - interval '15 minutes', false)
         FROM store s
         JOIN region r ON r.id = s.region_id
-        LEFT JOIN kpi.store_days(:today, :today) sd ON sd.store_id = s.id
+        LEFT JOIN {today_rows} sd ON sd.store_id = s.id
         LEFT JOIN (SELECT store_id, count(*) AS n,
                           (array_agg(severity ORDER BY array_position(ARRAY['critical','warning','info'], severity)))[1]
                               AS worst
@@ -199,9 +231,16 @@ def kpi_tiles(conn: Connection, region_code: str | None = None, now: datetime | 
     last_week = today - timedelta(days=7)
     until = now.astimezone(CHINA).time()
     scope = "region" if region_code else "nation"
-    current = _one(_kpis_until(conn, scope, today, until, region_code))
-    previous = _one(_kpis_until(conn, scope, last_week, until, region_code))
-    daily = daily_kpis(conn, today - timedelta(days=spark_days), today - timedelta(days=1), region_code)
+    if conn.info.get(_SNAPSHOT) is not None and now.astimezone(CHINA).date() == china_today():
+        current = _one(kpis(conn, scope, today, today, region_code))  # today so far, from the snapshot
+    else:
+        current = _one(_kpis_until(conn, scope, today, until, region_code))
+    who = conn.engine.url.username  # cached per login: row-level security decides what each one sees
+    minute = now.replace(second=0, microsecond=0)
+    previous = _cached(("previous", who, region_code, minute),
+                       lambda: _one(_kpis_until(conn, scope, last_week, until, region_code)))
+    daily = _cached(("daily", who, region_code, today), lambda: daily_kpis(
+        conn, today - timedelta(days=spark_days), today - timedelta(days=1), region_code))
     tiles = []
     for key, attr, zh, en, unit, higher in TILE_SPECS:
         spark = tuple(float(getattr(r, attr)) for _, r in daily if getattr(r, attr) is not None)
@@ -211,6 +250,24 @@ def kpi_tiles(conn: Connection, region_code: str | None = None, now: datetime | 
     share = live.online_share
     tiles.append(KpiTile("stores_online", "门店上线率", "Stores online", share, "%", None, (), True))
     return tiles
+
+
+_CACHE: dict[tuple, object] = {}
+_CACHE_LOCK = threading.Lock()
+
+
+def _cached(key: tuple, compute):
+    """Figures of the past (finished days, last week up to this minute) do not change: compute them once.
+    The key holds the login, the scope and the day or minute they belong to; the cache stays small."""
+    with _CACHE_LOCK:
+        if key in _CACHE:
+            return _CACHE[key]
+    value = compute()
+    with _CACHE_LOCK:
+        if len(_CACHE) > 256:
+            _CACHE.clear()
+        _CACHE[key] = value
+    return value
 
 
 def _one(rows: list[KpiRow]) -> KpiRow | None:
@@ -256,7 +313,7 @@ def daily_kpis(conn: Connection, date_from: date, date_to: date, region_code: st
                sum(sd.rating_sum)::float / nullif(sum(sd.rating_n), 0),
                sum(sd.cross_store)::float, sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
                sum(sd.rework)::float / nullif(sum(sd.vehicles), 0), sum(sd.complaints)
-        FROM kpi.store_days_fast(:d0, :d1) sd
+        FROM {_days_source(conn)} sd
         JOIN store s ON s.id = sd.store_id JOIN region r ON r.id = s.region_id
         {where} GROUP BY {group} ORDER BY {group}
     """), {"d0": date_from, "d1": date_to, "region": region_code}).all()
@@ -269,7 +326,10 @@ def trend_series(conn: Connection, kpi_key: str, date_from: date, date_to: date)
     """Per region, one value a day of the KPI `kpi_key` (a TILE_SPECS key). Runs on a worker thread."""
     attr = {spec[0]: spec[1] for spec in TILE_SPECS}[kpi_key]
     per: dict[str, tuple[str, dict[date, float | None]]] = {}
-    for day, row in daily_kpis(conn, date_from, date_to, by_region=True):
+    rows = (_cached(("trend", conn.engine.url.username, date_from, date_to),
+                    lambda: daily_kpis(conn, date_from, date_to, by_region=True))
+            if date_to < china_today() else daily_kpis(conn, date_from, date_to, by_region=True))
+    for day, row in rows:
         per.setdefault(row.key, (row.name_zh, {}))[1][day] = getattr(row, attr)
     days = tuple(date_from + timedelta(days=n) for n in range((date_to - date_from).days + 1))
     return [TrendSeries(code, name, days, tuple(values.get(d) for d in days)) for code, (name, values) in per.items()]

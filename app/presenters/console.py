@@ -29,6 +29,7 @@ from services.network import (
     kpi_tiles,
     kpis,
     store_statuses,
+    today_snapshot,
     trend_series,
 )
 from services.store_day import StoreDayView, store_day, work_order_detail
@@ -72,7 +73,7 @@ def _alerts(conn, region_code: str | None, store_id: int | None = None) -> list[
 def fetch_overview(db: Database, region_code: str | None, trend_key: str) -> Overview:
     """Runs on a worker thread: everything the nation or region page shows."""
     today = china_today()
-    with db.engine.connect() as conn:
+    with db.engine.connect() as conn, today_snapshot(conn):
         month = (today - timedelta(days=TREND_DAYS - 1), today)
         ranking_scope = "store" if region_code else "region"
         ranking = kpis(conn, ranking_scope, *month, region_code)
@@ -88,7 +89,7 @@ def fetch_overview(db: Database, region_code: str | None, trend_key: str) -> Ove
 
 def fetch_delta(db: Database, region_code: str | None, store_ids: list[int], with_alerts: bool) -> LiveDelta:
     """Runs on a worker thread: only what changed — the changed stores, the tiles, the alerts if any changed."""
-    with db.engine.connect() as conn:
+    with db.engine.connect() as conn, today_snapshot(conn):
         return LiveDelta(kpi_tiles(conn, region_code), store_statuses(conn, store_ids=store_ids,
                                                                        region_code=region_code),
                          _alerts(conn, region_code) if with_alerts else None)

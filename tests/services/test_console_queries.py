@@ -64,3 +64,16 @@ def test_a_regional_login_gets_only_its_region_on_the_map(demo_db):
     north.dispose()
     assert states and {s.region_code for s in states} == {"N"}
     assert tiles[0].value is not None
+
+
+def test_today_snapshot_gives_the_same_figures(demo_db):
+    from services.network import china_today, today_snapshot
+
+    db, _ = demo_db
+    today = china_today()
+    with db.engine.connect() as conn:
+        plain = (kpis(conn, "region", today - timedelta(days=40), today), store_statuses(conn))
+        conn.rollback()
+        with today_snapshot(conn):
+            snap = (kpis(conn, "region", today - timedelta(days=40), today), store_statuses(conn))
+    assert plain == snap

@@ -12,6 +12,7 @@ from typing import Any
 
 import psycopg
 from sqlalchemy import Connection as SAConnection
+from sqlalchemy.exc import DBAPIError
 
 from services.model import AlertItem, DomainError
 from services.network import CHINA
@@ -110,6 +111,20 @@ def _execute(conn: Conn, sql: str, params: Mapping[str, Any] | None = None) -> A
     return conn.exec_driver_sql(sql, dict(params)) if params else conn.exec_driver_sql(sql)
 
 
+def _refused(conn: Conn, sql: str, params: Mapping[str, Any], sentence: str, commit: bool) -> Any:
+    """Run a write that the database may refuse for the caller's scope (SQLSTATE AS403, revision 0005's per-user
+    roles); a refusal becomes `sentence`, and the aborted transaction is rolled back when the service owns it."""
+    try:
+        return _execute(conn, sql, params)
+    except (psycopg.Error, DBAPIError) as exc:
+        state = getattr(exc, "sqlstate", None) or getattr(getattr(exc, "orig", None), "sqlstate", None)
+        if state != "AS403":
+            raise
+        if commit:
+            conn.rollback()
+        raise DomainError(sentence) from exc
+
+
 # --- thresholds -----------------------------------------------------------------------------------------------
 
 def validate_thresholds(values: Mapping[str, Any]) -> AlertThresholds:
@@ -163,7 +178,8 @@ def save_thresholds(conn: Conn, thresholds: AlertThresholds | Mapping[str, Any],
     else:
         values = {**asdict(load_thresholds(conn)), **thresholds}
     clean = validate_thresholds(values)
-    _execute(conn, "SELECT alerts.save_thresholds(%(v)s::jsonb, %(who)s)", {"v": json.dumps(asdict(clean)), "who": who})
+    _refused(conn, "SELECT alerts.save_thresholds(%(v)s::jsonb, %(who)s)",
+             {"v": json.dumps(asdict(clean)), "who": who}, "只有总部可以修改警报阈值。", commit)
     if commit:
         conn.commit()
     return clean
@@ -256,12 +272,13 @@ def acknowledge(conn: Conn, alert_id: int, user_login: str, *, commit: bool = Tr
     who = (user_login or "").strip()
     if not who:
         raise DomainError("确认警报需要知道是谁确认的；请先登录。")
-    row = _execute(conn, "SELECT won, acknowledged_by, acknowledged_by_name, acknowledged_at "
-                         "FROM alerts.acknowledge(%(id)s, %(who)s)", {"id": alert_id, "who": who}).fetchone()
+    row = _refused(conn, "SELECT won, mine, acknowledged_by_name, acknowledged_at "
+                         "FROM alerts.acknowledge(%(id)s, %(who)s)", {"id": alert_id, "who": who},
+                   f"编号为 {alert_id} 的警报不在你负责的范围内，不能由你确认。", commit).fetchone()
     if row is None:
         raise DomainError(f"没有编号为 {alert_id} 的警报；请刷新警报列表。")
-    won, by_login, by_name, at = row
-    if not won and by_login != who:
+    won, mine, by_name, at = row
+    if not won and not mine:
         raise DomainError(f"这条警报已由 {by_name} 于 {_clock(at)} 确认，无需再次确认。")
     item = get_alert(conn, alert_id)
     if item is None:  # the row exists, but row-level security hides it from this user: not theirs to acknowledge

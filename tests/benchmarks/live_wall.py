@@ -61,9 +61,12 @@ def main() -> None:
     waiting: dict[int, float] = {}
     latencies: list[float] = []
     original = presenter._show_delta
+    apply_ms: list[float] = []
 
     def show_delta(delta) -> None:
+        t = time.perf_counter()
         original(delta)
+        apply_ms.append((time.perf_counter() - t) * 1000)
         done = [s.store_id for s in delta.stores if s.store_id in waiting]
         if done:
             def painted(ids=done) -> None:  # after the repaint this event loop pass performs
@@ -115,6 +118,7 @@ def main() -> None:
                       "latency_max_s": round(max(latencies), 3) if latencies else None, "latency_target_s": 1.0,
                       "gui_longest_stall_ms": round(max(gaps) * 1000, 1) if gaps else None,
                       "gui_stall_target_ms": 50, "refreshes": presenter.refreshes,
+                      "apply_delta_ms_p95": round(percentile(apply_ms, 0.95), 1) if apply_ms else None,
                       "memory_growth_mb": round((rss1 - rss0) / 2**20, 1), "memory_target_mb": 50}))
 
 

@@ -580,6 +580,43 @@ def test_the_database_refuses_bad_thresholds_from_any_caller(conn):
     assert info.value.sqlstate == "AS422"
 
 
+# --- scope: each console logs in as its own database role (revision 0005) --------------------------------------------
+
+def test_consoles_act_as_themselves_and_within_their_scope(demo_db):
+    from services.users import as_user, list_users
+
+    db, _ = demo_db
+    with db.connect() as c:
+        users = {u.login: u for u in list_users(c)}
+        east = c.execute("SELECT min(s.id) FROM store s JOIN region r ON r.id = s.region_id WHERE r.code = 'E'"
+                         ).fetchone()[0]
+        alert_id = c.execute("""INSERT INTO alert (store_id, kind, severity, message)
+                                VALUES (%s, 'rework_anomaly', 'warning', '返工异常：测试') RETURNING id""",
+                             (east,)).fetchone()[0]
+        c.commit()
+    try:
+        with as_user(db, users["region.n"]).connect() as north:
+            # any console may evaluate (the state is the network's), and sees the alerts of its scope only
+            assert alerts.evaluate(north, datetime(2026, 10, 30, 10, 0, tzinfo=CHINA), commit=False).raised > 0
+            assert {a.region_code for a in alerts.list_alerts(north)} == {"N"}
+            north.rollback()
+            with pytest.raises(DomainError, match=f"编号为 {alert_id} 的警报不在你负责的范围内"):
+                alerts.acknowledge(north, alert_id, "region.n")
+            with pytest.raises(DomainError, match="只有总部可以修改警报阈值"):
+                alerts.save_thresholds(north, {"wait_warning_hours": 1.0}, "region.n")
+        with as_user(db, users["hq.zhang"]).connect() as hq:
+            item = alerts.acknowledge(hq, alert_id, "someone.else")  # recorded as the session's user
+            assert item.acknowledged_by == users["hq.zhang"].display_name
+            assert alerts.save_thresholds(hq, {"wait_warning_hours": 1.0}, "x", commit=False).wait_warning_hours == 1
+            hq.rollback()
+        with db.connect() as c:
+            assert c.execute("SELECT acknowledged_by FROM alert WHERE id = %s", (alert_id,)).fetchone()[0] == "hq.zhang"
+    finally:
+        with db.connect() as c:
+            c.execute("DELETE FROM alert WHERE id = %s", (alert_id,))
+            c.commit()
+
+
 # --- the demo network ---------------------------------------------------------------------------------------------
 
 def test_demo_network_raises_a_plausible_number_of_alerts(demo_db):

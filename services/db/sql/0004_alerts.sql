@@ -442,20 +442,48 @@ CREATE TRIGGER alert_on_complaint AFTER INSERT ON complaint
     REFERENCING NEW TABLE AS new_complaints
     FOR EACH STATEMENT EXECUTE FUNCTION alerts._on_complaint();
 
+-- Who is calling. With per-user database roles (revision 0005: app_user.db_role, scope.*), a console session is its
+-- user: it acts under its own login whatever login the app passes, and within its scope. Connections of the owner
+-- (tools, tests, migrations) are no app user and are trusted with the login they pass. Dynamic SQL, so this
+-- revision does not depend on the later one.
+CREATE FUNCTION alerts._caller(OUT console boolean, OUT login text, OUT active boolean, OUT sees_all boolean,
+                               OUT store_ids integer[])
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+    console := false;
+    IF to_regprocedure('scope.store_ids()') IS NULL THEN
+        RETURN;
+    END IF;
+    EXECUTE 'SELECT true, u.login, u.active, scope.sees_all(), scope.store_ids() FROM public.app_user u '
+            'WHERE u.db_role = session_user'
+        INTO console, login, active, sees_all, store_ids;
+    console := coalesce(console, false);
+END $$;
+
 -- Acknowledge: a single conditional UPDATE, so of two consoles acknowledging at once exactly one wins. Returns
--- no row for an unknown alert, else whether this call acknowledged it and who holds the acknowledgement now (with
--- the name people know them by: row-level security may hide other users' rows from the caller).
+-- no row for an unknown alert, else whether this call acknowledged it, whether the caller holds the acknowledgement,
+-- and who does (with the name people know them by: row-level security may hide other users' rows from the caller).
 CREATE FUNCTION alerts.acknowledge(p_alert_id bigint, p_actor text)
-RETURNS TABLE(won boolean, acknowledged_by text, acknowledged_by_name text, acknowledged_at timestamptz)
+RETURNS TABLE(won boolean, mine boolean, acknowledged_by text, acknowledged_by_name text,
+              acknowledged_at timestamptz)
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
     a alert;
+    c record := alerts._caller();
+    actor text := CASE WHEN c.console THEN c.login ELSE trim(p_actor) END;
     is_new boolean := false;
 BEGIN
-    IF p_actor IS NULL OR length(trim(p_actor)) = 0 THEN
+    IF actor IS NULL OR length(actor) = 0 THEN
         RAISE EXCEPTION 'Who acknowledges the alert is missing.' USING ERRCODE = 'AS422';
     END IF;
-    UPDATE alert SET acknowledged_by = trim(p_actor), acknowledged_at = now()
+    IF c.console AND NOT (c.active AND (c.sees_all OR EXISTS (
+            SELECT 1 FROM alert x WHERE x.id = p_alert_id AND x.store_id = ANY (c.store_ids)))) THEN
+        IF NOT EXISTS (SELECT 1 FROM alert x WHERE x.id = p_alert_id) THEN
+            RETURN;
+        END IF;
+        RAISE EXCEPTION 'Alert % is outside the scope of %.', p_alert_id, actor USING ERRCODE = 'AS403';
+    END IF;
+    UPDATE alert SET acknowledged_by = actor, acknowledged_at = now()
     WHERE id = p_alert_id AND alert.acknowledged_at IS NULL
     RETURNING * INTO a;
     IF FOUND THEN
@@ -470,22 +498,27 @@ BEGIN
             RETURN;
         END IF;
     END IF;
-    RETURN QUERY SELECT is_new, a.acknowledged_by,
+    RETURN QUERY SELECT is_new, a.acknowledged_by = actor, a.acknowledged_by,
         coalesce((SELECT u.display_name FROM app_user u WHERE u.login = a.acknowledged_by), a.acknowledged_by),
         a.acknowledged_at;
 END $$;
 
--- Save thresholds (merged over the defaults) with an audit row of what changed. The service validates with
--- plain sentences first; this guard keeps nonsense out for any other caller.
+-- Save thresholds (merged over the defaults) with an audit row of what changed; head office only. The service
+-- validates with plain sentences first; this guard keeps nonsense out for any other caller.
 CREATE FUNCTION alerts.save_thresholds(p_value jsonb, p_actor text) RETURNS jsonb
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
 DECLARE
     bad text;
     before jsonb := alerts.thresholds();
     after jsonb;
+    c record := alerts._caller();
+    actor text := CASE WHEN c.console THEN c.login ELSE trim(p_actor) END;
 BEGIN
-    IF p_actor IS NULL OR length(trim(p_actor)) = 0 THEN
+    IF actor IS NULL OR length(actor) = 0 THEN
         RAISE EXCEPTION 'Who changes the alert thresholds is missing.' USING ERRCODE = 'AS422';
+    END IF;
+    IF c.console AND NOT (c.active AND c.sees_all) THEN
+        RAISE EXCEPTION 'Only head office may change the alert thresholds, not %.', actor USING ERRCODE = 'AS403';
     END IF;
     IF p_value IS NULL OR jsonb_typeof(p_value) <> 'object' THEN
         RAISE EXCEPTION 'The alert thresholds must be a JSON object.' USING ERRCODE = 'AS422';
@@ -499,11 +532,11 @@ BEGIN
     END IF;
     after := alerts.default_thresholds() || p_value;
     INSERT INTO app_setting AS s (key, value, updated_at, updated_by)
-    VALUES ('alert_thresholds', after, now(), trim(p_actor))
+    VALUES ('alert_thresholds', after, now(), actor)
     ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at,
                                     updated_by = excluded.updated_by;
     INSERT INTO audit_log (actor, action, entity, entity_id, details)
-    SELECT trim(p_actor), 'update', 'app_setting', 'alert_thresholds',
+    SELECT actor, 'update', 'app_setting', 'alert_thresholds',
            coalesce(jsonb_object_agg(n.key, jsonb_build_array(before->n.key, n.value)), '{}'::jsonb)
     FROM jsonb_each(after) n
     WHERE before->n.key IS DISTINCT FROM n.value;

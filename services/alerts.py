@@ -226,7 +226,8 @@ def _item(row: Any) -> AlertItem:
 
 def list_alerts(conn: Conn, *, region_code: str | None = None, store_id: int | None = None,
                 include_resolved: bool = False, limit: int = 200) -> list[AlertItem]:
-    """Alerts, newest first: open ones only unless include_resolved. Runs on a worker thread."""
+    """Alerts the caller may see (row-level security), newest first; open ones only unless include_resolved.
+    Runs on a worker thread."""
     where = ["(%(region)s::text IS NULL OR r.code = %(region)s::text)",
              "(%(store)s::integer IS NULL OR a.store_id = %(store)s::integer)"]
     if not include_resolved:
@@ -267,8 +268,9 @@ def _clock(at: datetime) -> str:
 
 def acknowledge(conn: Conn, alert_id: int, user_login: str, *, commit: bool = True) -> AlertItem:
     """Acknowledge an alert for every console (audit row and NOTIFY 'alert' in the same transaction). Idempotent for
-    the same user; when someone else was first, a DomainError says who and when. Runs on a worker thread; commits
-    unless commit=False (the caller's transaction then)."""
+    the same user; when someone else was first, a DomainError says who and when. A console logged in as its own
+    database role acknowledges as that user and only within its scope. Runs on a worker thread; commits unless
+    commit=False (the caller's transaction then)."""
     who = (user_login or "").strip()
     if not who:
         raise DomainError("确认警报需要知道是谁确认的；请先登录。")

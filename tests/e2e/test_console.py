@@ -105,3 +105,24 @@ def test_store_page_and_work_order_timeline(make_app, qtbot, demo_db):
     assert len(w.breadcrumb.titles) == 4 and w.breadcrumb.titles[-1] == f"工单 {wo}"
     assert p.work_order.events and all(e.actor for e in p.work_order.events)
     assert w.pages.currentWidget() is p.work_order_page
+
+
+def test_losing_the_database_is_said_plainly_and_recovered_from(make_app, demo_db, qtbot):
+    db, _ = demo_db
+    app = make_app("hq.zhang")
+    w, p = app.window, app.presenter
+    assert app.listener.connected.wait(5)
+    refreshes = p.refreshes
+    states: list[tuple[bool, str]] = []
+    seen_banner: list[str] = []
+    app.bridge.sig_connection_changed.connect(lambda ok, msg: (states.append((ok, msg)),
+                                                               seen_banner.append(w.banner.text())))
+    with psycopg.connect(db.conninfo, autocommit=True) as admin:  # the server drops the console's connection
+        admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                      "WHERE query LIKE 'LISTEN%%' AND pid <> pg_backend_pid()")
+    qtbot.waitUntil(lambda: (False, "disconnected") in states, timeout=10000)
+    assert any("数据库连接中断" in text for text in seen_banner)  # one plain sentence, with the data's age
+    # it reconnects by itself, hides the warning and re-reads everything (notifications may have been lost)
+    qtbot.waitUntil(lambda: states[-1][0] and not w.banner.isVisible() and p.refreshes > refreshes,
+                    timeout=20000)
+    assert "数据更新于" in w.freshness.text()

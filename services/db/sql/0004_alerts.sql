@@ -392,7 +392,7 @@ BEGIN
     -- The complaint trigger writes complaint alerts outside this lock. Holding the open ones first makes the
     -- findings below (a later statement, so a later snapshot) see every complaint committed into them, and only
     -- those held rows may be resolved: one the trigger inserts meanwhile is not ours to close.
-    -- Rows are locked and written in store order here and in the trigger, so the two never deadlock.
+    -- Rows are locked and written in store order here and in the trigger, so the two queue rather than deadlock.
     SELECT coalesce(array_agg(x.id), '{}') INTO held
     FROM (SELECT a.id FROM alert a WHERE a.kind = 'complaint' AND a.resolved_at IS NULL
           ORDER BY a.store_id FOR UPDATE) x;

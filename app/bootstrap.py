@@ -6,6 +6,7 @@ import logging
 import sys
 from dataclasses import dataclass
 
+from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.bridge import EventBridge
@@ -64,6 +65,14 @@ def login(prepared: Prepared, login_name: str, password: str) -> tuple[Database,
     return db, user
 
 
+def evaluate_alerts(db: Database) -> object:
+    """Runs on a worker thread: one evaluation of every alert rule (alerts.evaluate in SQL)."""
+    from services.alerts import evaluate
+
+    with db.engine.connect() as conn:
+        return evaluate(conn)
+
+
 class App:
     """Start-up and shutdown in ARCHITECTURE.md's order; holds the long-lived objects."""
 
@@ -108,9 +117,21 @@ class App:
                                           theme)
         self.listener = Listener(self.db.conninfo, self.bridge.publish, self.bridge.publish_connection)
         self.listener.start()
+        # Alerts are computed from the live data once a minute; several consoles doing it at once is safe (the
+        # evaluation takes a transaction-level try-lock and the others skip).
+        self.alert_timer = QTimer()
+        self.alert_timer.setInterval(60_000)
+        self.alert_timer.timeout.connect(self.evaluate_alerts)
+        self.alert_timer.start()
+        self.evaluate_alerts()
         self.dialog.hide()
         self.window.show()
         self.presenter.start()
+
+    def evaluate_alerts(self) -> None:
+        if self.prepared is not None:
+            self.runner.submit(evaluate_alerts, self.prepared.db, on_error=lambda exc: log.warning(
+                "alert evaluation failed: %s", exc))
 
     def _failed(self, exc: Exception) -> None:
         text = str(exc) if isinstance(exc, DomainError) else f"出错了 Something went wrong: {exc}"
@@ -123,6 +144,8 @@ class App:
         """Listener first, then running work, then the pools and engines (ARCHITECTURE.md's order)."""
         if self.presenter is not None:
             self.presenter.save_layout()
+        if getattr(self, "alert_timer", None) is not None:
+            self.alert_timer.stop()
         if self.listener is not None:
             self.listener.stop()
         self.runner.wait(10000)

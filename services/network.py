@@ -68,6 +68,27 @@ _GROUP = {
 }
 
 
+# The KPIs of DOMAIN.md over any set of store-day rows `sd`, in KpiRow's order after key and names.
+_AGGREGATES = """
+    count(DISTINCT sd.store_id), count(DISTINCT sd.day),
+    sum(sd.occupied_bay_min) / nullif(sum(sd.open_bay_min), 0),
+    sum(sd.wait_sum_h) / nullif(sum(sd.wait_n), 0),
+    sum(sd.vehicles)::float / nullif(count(*), 0),
+    sum(sd.completed_amount)::float / nullif(count(*), 0),
+    sum(sd.completed_amount)::float / nullif(sum(sd.technicians_on_duty), 0),
+    sum(sd.rating_sum)::float / nullif(sum(sd.rating_n), 0),
+    sum(sd.cross_store)::float / nullif(count(DISTINCT sd.day), 0),
+    sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
+    sum(sd.rework)::float / nullif(sum(sd.vehicles), 0),
+    sum(sd.complaints)"""
+
+
+def _row(scope: str, r) -> KpiRow:
+    """A KpiRow from (key, name_zh, name_en, *_AGGREGATES)."""
+    return KpiRow(scope, r[0], r[1], r[2], int(r[3]), int(r[4]), r[5], r[6], r[7] or 0.0, r[8] or 0.0, r[9], r[10],
+                  r[11] or 0.0, r[12], r[13], int(r[14] or 0))
+
+
 def _days_source(conn: Connection) -> str:
     """Where store-day rows come from: finished days from the rollup, today either computed on the spot or, inside
     today_snapshot(), from the snapshot taken once for the whole refresh. Uses the :d0 and :d1 parameters."""
@@ -106,18 +127,7 @@ def kpis(conn: Connection, scope: str = "region", date_from: date | None = None,
     where = "WHERE r.code = :region" if region_code else ""
     sql = f"""
         SELECT {key}, {name_zh}, {name_en},
-               count(DISTINCT sd.store_id) AS stores,
-               count(DISTINCT sd.day) AS days,
-               sum(sd.occupied_bay_min) / nullif(sum(sd.open_bay_min), 0),
-               sum(sd.wait_sum_h) / nullif(sum(sd.wait_n), 0),
-               sum(sd.vehicles)::float / nullif(count(*), 0),
-               sum(sd.completed_amount)::float / nullif(count(*), 0),
-               sum(sd.completed_amount)::float / nullif(sum(sd.technicians_on_duty), 0),
-               sum(sd.rating_sum)::float / nullif(sum(sd.rating_n), 0),
-               sum(sd.cross_store)::float / nullif(count(DISTINCT sd.day), 0),
-               sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
-               sum(sd.rework)::float / nullif(sum(sd.vehicles), 0),
-               sum(sd.complaints)
+               {_AGGREGATES}
         FROM {_days_source(conn)} sd
         JOIN store s ON s.id = sd.store_id
         JOIN region r ON r.id = s.region_id
@@ -127,11 +137,7 @@ def kpis(conn: Connection, scope: str = "region", date_from: date | None = None,
     """
     params = {"d0": date_from, "d1": date_to, "region": region_code}
     rows = conn.execute(text(sql), params).all()
-    return [
-        KpiRow(scope, r[0], r[1], r[2], int(r[3]), int(r[4]), r[5], r[6], r[7] or 0.0, r[8] or 0.0, r[9], r[10],
-               r[11] or 0.0, r[12], r[13], int(r[14] or 0))
-        for r in rows
-    ]
+    return [_row(scope, r) for r in rows]
 
 
 def presence(conn: Connection, at: datetime | None = None) -> Presence:
@@ -279,21 +285,12 @@ def _kpis_until(conn: Connection, scope: str, day: date, until, region_code: str
     key, name_zh, name_en, group = _GROUP[scope]
     where = "WHERE r.code = :region" if region_code else ""
     rows = conn.execute(text(f"""
-        SELECT {key}, {name_zh}, {name_en}, count(DISTINCT sd.store_id), 1,
-               sum(sd.occupied_bay_min) / nullif(sum(sd.open_bay_min), 0),
-               sum(sd.wait_sum_h) / nullif(sum(sd.wait_n), 0),
-               sum(sd.vehicles)::float / nullif(count(*), 0),
-               sum(sd.completed_amount)::float / nullif(count(*), 0),
-               sum(sd.completed_amount)::float / nullif(sum(sd.technicians_on_duty), 0),
-               sum(sd.rating_sum)::float / nullif(sum(sd.rating_n), 0),
-               sum(sd.cross_store)::float, sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
-               sum(sd.rework)::float / nullif(sum(sd.vehicles), 0), sum(sd.complaints)
+        SELECT {key}, {name_zh}, {name_en}, {_AGGREGATES}
         FROM kpi.store_days(:d, :d, :until) sd
         JOIN store s ON s.id = sd.store_id JOIN region r ON r.id = s.region_id
         {where} GROUP BY {group}
     """), {"d": day, "until": until, "region": region_code}).all()
-    return [KpiRow(scope, r[0], r[1], r[2], int(r[3]), 1, r[5], r[6], r[7] or 0.0, r[8] or 0.0, r[9], r[10],
-                   r[11] or 0.0, r[12], r[13], int(r[14] or 0)) for r in rows]
+    return [_row(scope, r) for r in rows]
 
 
 def daily_kpis(conn: Connection, date_from: date, date_to: date, region_code: str | None = None,
@@ -304,22 +301,13 @@ def daily_kpis(conn: Connection, date_from: date, date_to: date, region_code: st
     group = "sd.day, r.code, r.name_zh, r.name_en" if by_region or region_code else "sd.day"
     where = "WHERE r.code = :region" if region_code else ""
     rows = conn.execute(text(f"""
-        SELECT sd.day, {key}, {name_zh}, {name_en}, count(DISTINCT sd.store_id),
-               sum(sd.occupied_bay_min) / nullif(sum(sd.open_bay_min), 0),
-               sum(sd.wait_sum_h) / nullif(sum(sd.wait_n), 0),
-               sum(sd.vehicles)::float / nullif(count(*), 0),
-               sum(sd.completed_amount)::float / nullif(count(*), 0),
-               sum(sd.completed_amount)::float / nullif(sum(sd.technicians_on_duty), 0),
-               sum(sd.rating_sum)::float / nullif(sum(sd.rating_n), 0),
-               sum(sd.cross_store)::float, sum(sd.cross_store)::float / nullif(sum(sd.vehicles), 0),
-               sum(sd.rework)::float / nullif(sum(sd.vehicles), 0), sum(sd.complaints)
+        SELECT sd.day, {key}, {name_zh}, {name_en}, {_AGGREGATES}
         FROM {_days_source(conn)} sd
         JOIN store s ON s.id = sd.store_id JOIN region r ON r.id = s.region_id
         {where} GROUP BY {group} ORDER BY {group}
     """), {"d0": date_from, "d1": date_to, "region": region_code}).all()
     scope = "region" if by_region or region_code else "nation"
-    return [(r[0], KpiRow(scope, r[1], r[2], r[3], int(r[4]), 1, r[5], r[6], r[7] or 0.0, r[8] or 0.0, r[9], r[10],
-                          r[11] or 0.0, r[12], r[13], int(r[14] or 0))) for r in rows]
+    return [(r[0], _row(scope, r[1:])) for r in rows]
 
 
 def trend_series(conn: Connection, kpi_key: str, date_from: date, date_to: date) -> list[TrendSeries]:

@@ -126,3 +126,27 @@ def test_losing_the_database_is_said_plainly_and_recovered_from(make_app, demo_d
     qtbot.waitUntil(lambda: states[-1][0] and not w.banner.isVisible() and p.refreshes > refreshes,
                     timeout=20000)
     assert "数据更新于" in w.freshness.text()
+
+
+def test_acknowledging_an_alert_from_the_feed_is_seen_by_another_console(make_app, demo_db, qtbot):
+    db, _ = demo_db
+    app = make_app("hq.zhang")
+    p = app.presenter
+    with db.connect() as c:  # make sure there is an open, unacknowledged alert (a real complaint raises one)
+        store = c.execute("SELECT min(id) FROM store").fetchone()[0]
+        c.execute("SELECT terminal.complain(%s, %s, '等了三个小时还没开始修')", (uuid.uuid4(), store))
+        c.commit()
+        alert_id = c.execute("SELECT id FROM alert WHERE store_id = %s AND kind = 'complaint' "
+                             "AND resolved_at IS NULL", (store,)).fetchone()[0]
+        c.execute("UPDATE alert SET acknowledged_by = NULL, acknowledged_at = NULL WHERE id = %s", (alert_id,))
+        c.commit()
+    qtbot.waitUntil(lambda: alert_id in p.alerts.shown_ids(), timeout=10000)  # arrives live (NOTIFY 'alert')
+    p.alerts.sig_acknowledge_requested.emit(alert_id)  # the big 确认 button
+    with psycopg.connect(db.conninfo) as second:  # another console's connection sees who acknowledged it
+        def acknowledged() -> bool:
+            row = second.execute("SELECT acknowledged_by FROM alert WHERE id = %s", (alert_id,)).fetchone()
+            second.rollback()
+            return row[0] == "hq.zhang"
+
+        qtbot.waitUntil(acknowledged, timeout=10000)
+    assert "已确认预警" in app.window.statusBar().currentMessage()

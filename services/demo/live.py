@@ -54,15 +54,17 @@ class LiveStats:
     calls: int = 0
     refused: Counter = field(default_factory=Counter)
     latencies_ms: list[float] = field(default_factory=list)
+    examples: dict[str, str] = field(default_factory=dict)  # the first refusal message per SQLSTATE
     lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
-    def record(self, ms: float, refused_code: str | None = None) -> None:
+    def record(self, ms: float, refused_code: str | None = None, message: str = "") -> None:
         with self.lock:
             self.calls += 1
             if len(self.latencies_ms) < 200_000:
                 self.latencies_ms.append(ms)
             if refused_code:
                 self.refused[refused_code] += 1
+                self.examples.setdefault(refused_code, message.strip().splitlines()[0] if message else "")
 
     def p95_ms(self) -> float:
         with self.lock:
@@ -71,7 +73,8 @@ class LiveStats:
 
     def summary(self) -> str:
         secs = time.perf_counter() - self.started
-        refused = ", ".join(f"{k} {v}" for k, v in sorted(self.refused.items())) or "none"
+        refused = ", ".join(f"{k} {v} (e.g. {self.examples.get(k, '')})" for k, v in sorted(self.refused.items())) \
+            or "none"
         return (f"{self.calls:,} terminal calls in {secs:.0f} s ({self.calls / max(secs, 1e-9):.0f}/s), "
                 f"p95 {self.p95_ms():.1f} ms; refused: {refused}")
 
@@ -194,7 +197,7 @@ class _Terminal(threading.Thread):
         except psycopg.Error as exc:
             if exc.sqlstate is None or isinstance(exc, psycopg.OperationalError):
                 raise
-            self.stats.record((time.perf_counter() - t) * 1000, exc.sqlstate)
+            self.stats.record((time.perf_counter() - t) * 1000, exc.sqlstate, str(exc))
             log.debug("refused: %s", exc)
             return None
         self.stats.record((time.perf_counter() - t) * 1000)

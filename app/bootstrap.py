@@ -6,12 +6,13 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QCoreApplication, QTimer
 from PySide6.QtWidgets import QApplication
 
 from app.bridge import EventBridge
 from app.console_window import ConsoleWindow
 from app.fonts import apply_app_font
+from app.i18n import install_language
 from app.presenters.console import ConsolePresenter
 from app.settings import UiSettings
 from app.tasks import TaskRunner
@@ -40,7 +41,7 @@ def prepare(database_url: str | None, progress) -> Prepared:
     from services.users import ensure_login_roles
 
     db = open_database(load_config(database_url=database_url))
-    progress(0.0, "正在检查数据库结构… Checking the schema…")
+    progress(0.0, QCoreApplication.translate("Bootstrap", "正在检查数据库结构…"))
     migrate.upgrade(db)
     if db.embedded and not is_seeded(db):
         seed_network(db, SeedOptions(), progress=progress)
@@ -57,7 +58,7 @@ def login(prepared: Prepared, login_name: str, password: str) -> tuple[Database,
     """Runs on a worker thread: connect as the user's own role (row-level security applies) and record the login."""
     user = next((u for u in prepared.users if u.login == login_name), None)
     if user is None:
-        raise DomainError(f"没有用户 {login_name}。 There is no user {login_name}.")
+        raise DomainError(QCoreApplication.translate("Bootstrap", "没有用户 %1。").replace("%1", login_name))
     db = as_user(prepared.db, user, password or None)
     with db.connect() as conn:
         conn.execute("SELECT scope.record_login('desktop')")
@@ -134,7 +135,7 @@ class App:
                 "alert evaluation failed: %s", exc))
 
     def _failed(self, exc: Exception) -> None:
-        text = str(exc) if isinstance(exc, DomainError) else f"出错了 Something went wrong: {exc}"
+        text = str(exc) if isinstance(exc, DomainError) else QCoreApplication.translate("Bootstrap", "出错了：%1").replace("%1", str(exc))
         log.error("%s", text)
         self.dialog.show_error(text)
         if self.window is not None:
@@ -158,7 +159,9 @@ class App:
 def run_gui(database_url: str | None, user: str | None = None) -> int:
     qapp = QApplication.instance() or QApplication(sys.argv)
     apply_app_font(qapp)  # bundled Noto Sans CJK SC: Chinese renders on machines without a CJK font
-    app = App(database_url, user=user)
+    settings = UiSettings()
+    install_language(qapp, settings.language)  # before any widget is created
+    app = App(database_url, user=user, settings=settings)
     app.dialog.show()
     qapp.aboutToQuit.connect(app.shutdown)
     return qapp.exec()

@@ -54,6 +54,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--out", required=True, help="the PNG file to write")
     s.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (default 1920x1080)")
     s.add_argument("--role", choices=("hq", "region", "store"), help="log in as this role's first demo user")
+    s.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN", help="UI language (default zh_CN)")
 
     s = sub.add_parser("store-password", help="save the shared server's password in the system keyring")
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -227,7 +228,7 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     except ValueError:
         print("错误 / Error: --size must look like 1920x1080.", file=sys.stderr)
         return 2
-    out = take(args.view, Path(args.out), (w, h), args.role, args.database_url)
+    out = take(args.view, Path(args.out), (w, h), args.role, args.database_url, language=args.lang)
     print(f"Saved {out} ({w}×{h}, {args.view}).")
     return 0
 

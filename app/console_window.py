@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QAction, QFont, QKeySequence
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QSize, Qt, QTimer, Signal, Slot
+from PySide6.QtGui import QAction, QActionGroup, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QDockWidget,
     QHBoxLayout,
@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QProgressBar,
+    QPushButton,
     QStackedWidget,
     QToolBar,
     QToolButton,
@@ -22,9 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from app.navigation import Location
+from widgets.i18n import english
+
+translate = QCoreApplication.translate
 
 # The docks that can go to another screen, with their titles.
-DOCKS = {"map": "全国地图 Map", "wall": "指标墙 KPI wall", "alerts": "预警 Alerts"}
+DOCKS = {"map": QT_TRANSLATE_NOOP("ConsoleWindow", "全国地图"), "wall": QT_TRANSLATE_NOOP("ConsoleWindow", "指标墙"),
+         "alerts": QT_TRANSLATE_NOOP("ConsoleWindow", "预警")}
+# The language menu, in each language's own words (not translated: whoever reads one of them can switch).
+LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
 
 class BreadcrumbWidget(QWidget):
@@ -68,39 +75,57 @@ class ConsoleWindow(QMainWindow):
     sig_home_requested = Signal()
     sig_send_to_screen_requested = Signal(str, str)  # dock name, screen name
     sig_closing = Signal()
+    sig_language_requested = Signal(str)  # 'zh_CN' or 'en'
+    sig_restart_requested = Signal()
 
     def __init__(self, edition: str, user_title: str) -> None:
         super().__init__()
         self.edition = edition
-        self.setWindowTitle(f"售后服务网络控制中心 · {user_title}")
+        self.setWindowTitle(translate("ConsoleWindow", "售后服务网络控制中心 · %1").replace("%1", user_title))
         self.setObjectName(f"console-{edition}")
         base = QFont()
         base.setPointSize(15 if edition == "store" else 12)  # the store edition: large type
         self.setFont(base)
         self.resize(1600, 1000)
 
-        bar = QToolBar("导航 Navigation")
+        bar = QToolBar(translate("ConsoleWindow", "导航"))
         bar.setObjectName("navigation")
         bar.setMovable(False)
         bar.setIconSize(QSize(28, 28))
-        self.back_action = QAction("◀ 后退", self)
+        self.back_action = QAction(translate("ConsoleWindow", "◀ 后退"), self)
         self.back_action.setShortcut(QKeySequence.StandardKey.Back)
         self.back_action.triggered.connect(self.sig_back_requested)
-        self.forward_action = QAction("前进 ▶", self)
+        self.forward_action = QAction(translate("ConsoleWindow", "前进 ▶"), self)
         self.forward_action.setShortcut(QKeySequence.StandardKey.Forward)
         self.forward_action.triggered.connect(self.sig_forward_requested)
-        self.home_action = QAction("⌂ 首页", self)
+        self.home_action = QAction(translate("ConsoleWindow", "⌂ 首页"), self)
         self.home_action.triggered.connect(self.sig_home_requested)
         for action in (self.back_action, self.forward_action, self.home_action):
             bar.addAction(action)
         self.breadcrumb = BreadcrumbWidget()
         bar.addWidget(self.breadcrumb)
         self.screens_button = QToolButton()
-        self.screens_button.setText("多屏 Screens")
+        self.screens_button.setText(translate("ConsoleWindow", "多屏"))
         self.screens_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.screens_menu = QMenu(self.screens_button)
         self.screens_button.setMenu(self.screens_menu)
         bar.addWidget(self.screens_button)
+        self.language_button = QToolButton()
+        self.language_button.setText("语言 Language")
+        self.language_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.language_menu = QMenu(self.language_button)
+        self.language_actions: dict[str, QAction] = {}
+        group = QActionGroup(self)
+        current = "en" if english() else "zh_CN"
+        for code, name in LANGUAGE_NAMES.items():
+            action = self.language_menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(code == current)
+            group.addAction(action)
+            action.triggered.connect(lambda _=False, c=code: self.sig_language_requested.emit(c))
+            self.language_actions[code] = action
+        self.language_button.setMenu(self.language_menu)
+        bar.addWidget(self.language_button)
         self.addToolBar(bar)
 
         self.pages = QStackedWidget()
@@ -122,6 +147,10 @@ class ConsoleWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self.freshness = QLabel()
+        self.restart_button = QPushButton(translate("ConsoleWindow", "立即重启"))
+        self.restart_button.clicked.connect(self.sig_restart_requested)
+        self.restart_button.hide()
+        self.statusBar().addPermanentWidget(self.restart_button)
         self.statusBar().addPermanentWidget(self.freshness)
         self.updated_at: datetime | None = None
         self.connected = True
@@ -181,7 +210,7 @@ class ConsoleWindow(QMainWindow):
         self.pages.addWidget(widget)
 
     def add_dock(self, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
-        dock = QDockWidget(DOCKS.get(name, name), self)
+        dock = QDockWidget(translate("ConsoleWindow", DOCKS[name]) if name in DOCKS else name, self)
         dock.setObjectName(f"dock-{name}")
         dock.setWidget(widget)
         dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
@@ -194,11 +223,11 @@ class ConsoleWindow(QMainWindow):
         """Fill the 'send to screen' menu: one entry per dock and screen."""
         self.screens_menu.clear()
         for dock in self.docks:
-            sub = self.screens_menu.addMenu(DOCKS.get(dock, dock))
+            sub = self.screens_menu.addMenu(translate("ConsoleWindow", DOCKS[dock]) if dock in DOCKS else dock)
             for screen in names:
-                action = sub.addAction(f"全屏显示在 {screen}")
+                action = sub.addAction(translate("ConsoleWindow", "全屏显示在 %1").replace("%1", screen))
                 action.triggered.connect(lambda _=False, d=dock, s=screen: self.sig_send_to_screen_requested.emit(d, s))
-            back = sub.addAction("放回主窗口 Back into this window")
+            back = sub.addAction(translate("ConsoleWindow", "放回主窗口"))
             back.triggered.connect(lambda _=False, d=dock: self.sig_send_to_screen_requested.emit(d, ""))
         self.screens_button.setVisible(bool(self.docks))
 
@@ -226,6 +255,11 @@ class ConsoleWindow(QMainWindow):
         """Every action says what happened, in the status bar."""
         self.statusBar().showMessage(text, seconds * 1000)
 
+    def offer_restart(self, text: str) -> None:
+        """Say `text` (a change that applies at the next start) and show the restart button until then."""
+        self.restart_button.show()
+        self.show_message(text, 30)
+
     @Slot(bool, str)
     def show_connection(self, connected: bool, message: str) -> None:
         self.connected = connected
@@ -233,18 +267,20 @@ class ConsoleWindow(QMainWindow):
             self.banner.hide()
         else:
             age = f"{self.updated_at:%H:%M:%S}" if self.updated_at else "—"
-            self.banner.setText(f"数据库连接中断，正在自动重连；下面显示的是 {age} 的数据。"
-                                f"  The database is unreachable; reconnecting by itself. Data shown is from {age}.")
+            self.banner.setText(translate("ConsoleWindow", "数据库连接中断，正在自动重连；下面显示的是 %1 的数据。")
+                                .replace("%1", age))
             self.banner.show()
         self._show_age()
 
     def _show_age(self) -> None:
         if self.updated_at is None:
-            self.freshness.setText("正在加载… Loading…")
+            self.freshness.setText(translate("ConsoleWindow", "正在加载…"))
             return
         age = int((datetime.now() - self.updated_at).total_seconds())
-        state = "实时 live" if self.connected and age < 5 else f"{age} 秒前 {age} s ago"
-        self.freshness.setText(f"数据更新于 {self.updated_at:%H:%M:%S} · {state}")
+        state = (translate("ConsoleWindow", "实时") if self.connected and age < 5
+                 else translate("ConsoleWindow", "%1 秒前").replace("%1", str(age)))
+        self.freshness.setText(translate("ConsoleWindow", "数据更新于 %1 · %2")
+                               .replace("%1", f"{self.updated_at:%H:%M:%S}").replace("%2", state))
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt's name
         self.sig_closing.emit()

@@ -37,9 +37,9 @@ class StorePageWidget(QWidget):
         for w in (self.compare, self.board, self.vehicles, self.bookings, self.technicians):
             w.set_theme(theme)
         lists = QTabWidget()
-        lists.addTab(self.vehicles, "在修车辆 In the workshop")
-        lists.addTab(self.bookings, "今日预约 Today's bookings")
-        lists.addTab(self.technicians, "技师 Technicians")
+        lists.addTab(self.vehicles, self.tr("在修车辆"))
+        lists.addTab(self.bookings, self.tr("今日预约"))
+        lists.addTab(self.technicians, self.tr("技师"))
         top = QSplitter(Qt.Orientation.Horizontal)
         top.addWidget(self.compare)
         top.addWidget(lists)
@@ -55,13 +55,13 @@ class StorePageWidget(QWidget):
             source.sig_work_order_selected.connect(self.sig_work_order_selected)
         # Moving jobs by hand is the dispatch issue's; until then a drag says so instead of waiting forever.
         self.board.sig_move_requested.connect(
-            lambda job_id, *_: self.board.reject_move(job_id, "手动调度将在排班模块中开放。 Moving jobs comes with the "
-                                                              "dispatch module."))
+            lambda job_id, *_: self.board.reject_move(job_id, self.tr("手动调度将在排班模块中开放。")))
 
     def set_view(self, view: StoreDayView) -> None:
         now = datetime.now(CHINA)
+        today = self.tr("今日")
         self.title.setText(f"<span style='font-size:24px;font-weight:700'>{view.name_zh}</span>"
-                           f"&nbsp;&nbsp;<span style='font-size:15px'>{view.code} · 今日 Today</span>")
+                           f"&nbsp;&nbsp;<span style='font-size:15px'>{view.code} · {today}</span>")
         self.compare.set_kpis(view.kpis, view.region_kpis)
         self.board.set_day(view.day_start, view.day_end)
         self.board.set_lanes(view.lanes)

@@ -11,8 +11,9 @@ DEFAULT_ROLE = {"wall": "hq", "map": "hq", "region": "region", "store": "store",
 
 
 def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str | None = None,
-         database_url: str | None = None, timeout: float = 120.0) -> Path:
-    """Boot the app offscreen, log in as the role's first demo user, show `view`, save a PNG. Returns the path."""
+         database_url: str | None = None, timeout: float = 120.0, language: str = "zh_CN") -> Path:
+    """Boot the app offscreen, log in as the role's first demo user, show `view` in `language` (zh_CN or en), save a
+    PNG. Returns the path."""
     if view not in VIEWS:
         raise ValueError(f"unknown view {view!r}; choose one of {', '.join(VIEWS)}")
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -21,11 +22,13 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
 
     from app.bootstrap import App
     from app.fonts import apply_app_font
+    from app.i18n import install_language
     from app.settings import UiSettings
     from services.model import DomainError
 
     qapp = QApplication.instance() or QApplication([])
     apply_app_font(qapp)
+    install_language(qapp, language)
     role = role or DEFAULT_ROLE[view]
     settings = UiSettings(QSettings(str(out.with_suffix(".ini")), QSettings.Format.IniFormat))
     app = App(database_url, settings=settings)
@@ -40,7 +43,7 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
             loop.exec()
 
     try:
-        wait_for(lambda: app.prepared is not None or app.dialog.status.text().startswith(("出错", "错误")),
+        wait_for(lambda: app.prepared is not None or app.dialog.status.text().startswith(("出错", "错误", "Something", "Error")),
                  "the database")
         if app.prepared is None:
             raise DomainError(app.dialog.status.text())

@@ -38,7 +38,21 @@ def ensure_env(extras: str) -> Path:
             [str(_python()), "-m", "pip", "install", "--disable-pip-version-check", "-q", "-e", spec], cwd=ROOT
         )
         stamp.write_text(digest)
+    build_translations()
     return _python()
+
+
+def build_translations() -> None:
+    """resources/i18n/*.qm (built, not committed) from the .ts files, when missing or older than their .ts."""
+    lrelease = VENV / ("Scripts/pyside6-lrelease.exe" if os.name == "nt" else "bin/pyside6-lrelease")
+    for ts in sorted((ROOT / "resources" / "i18n").glob("*.ts")):
+        qm = ts.with_suffix(".qm")
+        if qm.exists() and qm.stat().st_mtime >= ts.stat().st_mtime:
+            continue
+        print(f"Building {qm.relative_to(ROOT)} ...", flush=True)
+        rc = subprocess.call([str(lrelease), str(ts), "-qm", str(qm)], cwd=ROOT)
+        if rc != 0:
+            print(f"warning: could not build {qm.name}; the app will show Chinese only.", file=sys.stderr)
 
 
 def main(argv: list[str]) -> int:

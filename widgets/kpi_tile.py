@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PySide6.QtCore import QPointF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 
 from services.model import KpiTile
 from widgets import theme
+from widgets.i18n import english
 
 PLACEHOLDER = "—"
 
@@ -51,30 +52,37 @@ class KpiSpec:
 
 # The seven tiles of the wall, in reading order (DOMAIN.md).
 KPI_SPECS: tuple[KpiSpec, ...] = (
-    KpiSpec("utilization", "工位利用率", "Bay utilization", "%", True,
-            "工位被占用的时间 ÷ 工位开放的时间\nOccupied bay-minutes / open bay-minutes"),
-    KpiSpec("wait_hours", "客户等待时长", "Customer waiting time", "h", False,
-            "从到店（或预约时间）到开始维修的平均时长\nService start − max(arrival, booked time), averaged"),
-    KpiSpec("vehicles", "日均接车量", "Vehicles received", "台", True,
-            "每家门店每天接待的车辆数\nCheck-ins per store per day"),
-    KpiSpec("output", "门店日均产值", "Store output", "¥", True,
-            "每家门店每天完工工单的金额\nCompleted work-order amount per store per day"),
-    KpiSpec("csi", "客户满意度", "Customer satisfaction (CSI)", "分", True,
-            "客户评分的平均值，满分 100\nMean rating, 0–100"),
-    KpiSpec("cross_store", "跨店服务量", "Cross-store services", "单", True,
-            "由其他门店转来、在本店完成的工单（每天）\nWork orders served at another store than first asked, per day"),
-    KpiSpec("stores_online", "门店上线率", "Stores online", "%", True,
-            "最近 15 分钟有终端写入的门店 ÷ 全部在营门店\nStores whose terminals wrote in the last 15 minutes"),
+    KpiSpec("utilization", QT_TRANSLATE_NOOP("KpiTile", "工位利用率"), "Bay utilization", "%", True,
+            QT_TRANSLATE_NOOP("KpiTile", "工位被占用的时间 ÷ 工位开放的时间")),
+    KpiSpec("wait_hours", QT_TRANSLATE_NOOP("KpiTile", "客户等待时长"), "Customer waiting time", "h", False,
+            QT_TRANSLATE_NOOP("KpiTile", "从到店（或预约时间）到开始维修的平均时长")),
+    KpiSpec("vehicles", QT_TRANSLATE_NOOP("KpiTile", "日均接车量"), "Vehicles received", "台", True,
+            QT_TRANSLATE_NOOP("KpiTile", "每家门店每天接待的车辆数")),
+    KpiSpec("output", QT_TRANSLATE_NOOP("KpiTile", "门店日均产值"), "Store output", "¥", True,
+            QT_TRANSLATE_NOOP("KpiTile", "每家门店每天完工工单的金额")),
+    KpiSpec("csi", QT_TRANSLATE_NOOP("KpiTile", "客户满意度"), "Customer satisfaction (CSI)", "分", True,
+            QT_TRANSLATE_NOOP("KpiTile", "客户评分的平均值，满分 100")),
+    KpiSpec("cross_store", QT_TRANSLATE_NOOP("KpiTile", "跨店服务量"), "Cross-store services", "单", True,
+            QT_TRANSLATE_NOOP("KpiTile", "由其他门店转来、在本店完成的工单（每天）")),
+    KpiSpec("stores_online", QT_TRANSLATE_NOOP("KpiTile", "门店上线率"), "Stores online", "%", True,
+            QT_TRANSLATE_NOOP("KpiTile", "最近 15 分钟有终端写入的门店 ÷ 全部在营门店")),
 )
 KPI_KEYS: tuple[str, ...] = tuple(s.key for s in KPI_SPECS)
 SPEC_BY_KEY: dict[str, KpiSpec] = {s.key: s for s in KPI_SPECS}
 # KPIs whose value is a mean rather than a count: one decimal, not an integer.
 _ONE_DECIMAL_UNITS = ("分",)
+# Units shown after a value, translated at use.
+_UNIT_WORDS = (QT_TRANSLATE_NOOP("KpiTile", "小时"), QT_TRANSLATE_NOOP("KpiTile", "元"), QT_TRANSLATE_NOOP("KpiTile", "台"), QT_TRANSLATE_NOOP("KpiTile", "分"), QT_TRANSLATE_NOOP("KpiTile", "单"))
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("KpiTile", text)
 
 
 def display_unit(unit: str) -> str:
     """The unit as shown after a value: hours in plain Chinese; the yuan sign goes in front of the number."""
-    return {"h": "小时", "¥": ""}.get(unit, unit)
+    shown = {"h": "小时", "¥": ""}.get(unit, unit)
+    return tr(shown)
 
 
 def format_value(value: float | None, unit: str) -> str:
@@ -124,12 +132,12 @@ def format_change(change: float | None, unit: str) -> str:
     if unit == "%":
         return f"{sign}{size:.1f} pt"
     if unit == "h":
-        return f"{sign}{size:.2f} 小时"
+        return f"{sign}{size:.2f} {tr('小时')}"
     if unit == "¥":
         return f"{sign}¥{size:,.0f}"
     if unit in _ONE_DECIMAL_UNITS:
-        return f"{sign}{size:.1f} {unit}"
-    return f"{sign}{size:,.0f} {unit}".rstrip()
+        return f"{sign}{size:.1f} {tr(unit)}"
+    return f"{sign}{size:,.0f} {tr(unit)}".rstrip()
 
 
 def change_tone(change: float | None, unit: str, higher_is_better: bool) -> str:
@@ -256,11 +264,12 @@ class KpiTileWidget(QFrame):
         self.value_label = QLabel(PLACEHOLDER, objectName="tileValue")
         self.unit_label = QLabel(objectName="tileUnit")
         self.change_label = QLabel(PLACEHOLDER, objectName="tileChange")
-        self.caption_label = QLabel("较上周同日", objectName="tileCaption")
+        self.caption_label = QLabel(self.tr("较上周同日"), objectName="tileCaption")
         self.sparkline = SparklineWidget()
         for label in (self.title_label, self.title_en_label, self.caption_label):
             label.setTextFormat(Qt.TextFormat.PlainText)
-        self.caption_label.setToolTip("与上周同一天的同一时刻相比\nChange vs the same weekday last week")
+        self.caption_label.setToolTip(self.tr("与上周同一天的同一时刻相比"))
+        self.title_en_label.setVisible(not english())  # English: the title itself is in English
 
         value_row = QHBoxLayout()
         value_row.setSpacing(6)
@@ -313,10 +322,10 @@ class KpiTileWidget(QFrame):
         self._key = spec.key
         self._unit = spec.unit
         self._higher_is_better = spec.higher_is_better
-        self.title_label.setText(spec.title_zh)
+        self.title_label.setText(tr(spec.title_zh))
         self.title_en_label.setText(spec.title_en)
         self.unit_label.setText(display_unit(spec.unit))
-        self.setToolTip(spec.explanation)
+        self.setToolTip(tr(spec.explanation))
         self._set_change(None)
 
     @Slot(object)
@@ -329,12 +338,13 @@ class KpiTileWidget(QFrame):
         unit = tile.unit or (spec.unit if spec else "")
         self._unit = unit
         self._higher_is_better = tile.higher_is_better
-        if self.title_label.text() != tile.title_zh:
-            self.title_label.setText(tile.title_zh)
+        title = tr(tile.title_zh)
+        if self.title_label.text() != title:
+            self.title_label.setText(title)
         if self.title_en_label.text() != tile.title_en:
             self.title_en_label.setText(tile.title_en)
         if spec is not None and not self.toolTip():
-            self.setToolTip(spec.explanation)
+            self.setToolTip(tr(spec.explanation))
         self.value_label.setText(format_value(tile.value, unit))
         shown_unit = display_unit(unit) if tile.value is not None else ""
         if self.unit_label.text() != shown_unit:
@@ -396,12 +406,12 @@ class KpiTileWidget(QFrame):
         if change is None:
             text = PLACEHOLDER
         elif change_magnitude(change, self._unit) == 0:
-            text = "持平"
+            text = self.tr("持平")
         else:
             arrow = "▲" if change > 0 else "▼"
             text = f"{arrow} {format_change(change, self._unit)}"
         self.change_label.setText(text)
-        self.caption_label.setText("无上周数据" if change is None else "较上周同日")
+        self.caption_label.setText(self.tr("无上周数据") if change is None else self.tr("较上周同日"))
         if tone != self._tone:
             self._tone = tone
             self.change_label.setProperty("tone", tone)

@@ -18,21 +18,24 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from widgets.i18n import english
+
 
 class LoginDialog(QDialog):
     sig_login_requested = Signal(str, str)  # login, password ('' when none is needed)
 
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("登录 · 售后服务网络控制中心")
+        self.setWindowTitle(self.tr("登录 · 售后服务网络控制中心"))
         font = QFont()
         font.setPointSize(14)
         self.setFont(font)
         self.setMinimumWidth(560)
-        title = QLabel("售后服务网络控制中心")
+        title = QLabel(self.tr("售后服务网络控制中心"))
         title.setFont(QFont(font.family(), 22, QFont.Weight.Bold))
         subtitle = QLabel("After-sales Network Control Center")
-        self.status = QLabel("正在启动数据库… Starting the database…")
+        subtitle.setVisible(not english())  # the title is already English then
+        self.status = QLabel(self.tr("正在启动数据库…"))
         self.status.setWordWrap(True)
         self.progress = QProgressBar()
         self.progress.setRange(0, 1000)
@@ -41,14 +44,14 @@ class LoginDialog(QDialog):
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
         self.password.setMinimumHeight(40)
-        self.login_button = QPushButton("登录 Log in")
+        self.login_button = QPushButton(self.tr("登录"))
         self.login_button.setMinimumHeight(48)
         self.login_button.setDefault(True)
         self.login_button.setEnabled(False)
         self.login_button.clicked.connect(self._login)
         form = QFormLayout()
-        form.addRow("用户 User", self.users)
-        self.password_label = QLabel("密码 Password")
+        form.addRow(self.tr("用户"), self.users)
+        self.password_label = QLabel(self.tr("密码"))
         form.addRow(self.password_label, self.password)
         layout = QVBoxLayout(self)
         for w in (title, subtitle, self.status, self.progress):
@@ -65,8 +68,7 @@ class LoginDialog(QDialog):
         index = self.users.findData(last)
         self.users.setCurrentIndex(max(index, 0))
         self.progress.hide()
-        self.status.setText("请选择您的账号 Choose your account" if users else
-                            "没有可用的账号；请联系总部。 No accounts; ask head office.")
+        self.status.setText(self.tr("请选择您的账号") if users else self.tr("没有可用的账号；请联系总部。"))
         self.login_button.setEnabled(bool(users))
 
     def set_password_needed(self, needed: bool) -> None:
@@ -89,5 +91,5 @@ class LoginDialog(QDialog):
         login = self.users.currentData()
         if login:
             self.login_button.setEnabled(False)
-            self.status.setText("正在登录… Logging in…")
+            self.status.setText(self.tr("正在登录…"))
             self.sig_login_requested.emit(str(login), self.password.text())

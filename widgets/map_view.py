@@ -12,7 +12,19 @@ from pathlib import Path
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, QRectF, QSize, Qt, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QObject,
+    QPoint,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import QBrush, QColor, QPainter, QPainterPath, QPen, QPixmap, QTextDocument
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -30,6 +42,7 @@ from PySide6.QtWidgets import (
 
 from services.catalog import REGIONS
 from services.model import StoreStatus
+from widgets.i18n import english
 
 GEO_PATH = Path(__file__).resolve().parents[1] / "resources" / "geo" / "china_provinces.json"
 
@@ -126,6 +139,17 @@ def marker_size(in_workshop: int) -> float:
 
 # --- colours ----------------------------------------------------------------------------------------------
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("MapView", text)
+
+
+def _gloss(zh: str, en: str, style: str) -> str:
+    """Rich text: the Chinese with its English gloss in a smaller span; in English only the translation."""
+    if english():
+        return tr(zh)
+    return f"{zh}&nbsp;&nbsp;<span style='{style}'>{en}</span>"
+
+
 @dataclass(frozen=True, slots=True)
 class Band:
     key: str
@@ -140,35 +164,36 @@ _NO_DATA, _GREY_GREEN = "#8C96A0", "#7F9C8C"
 
 BANDS: dict[str, tuple[Band, ...]] = {
     "utilization": (
-        Band("low", _SKY, "偏低", "Low"),
-        Band("normal", _GREEN, "正常", "Normal"),
-        Band("high", _ORANGE, "偏高", "High"),
-        Band("none", _NO_DATA, "暂无数据", "No data"),
+        Band("low", _SKY, QT_TRANSLATE_NOOP("MapView", "偏低"), "Low"),
+        Band("normal", _GREEN, QT_TRANSLATE_NOOP("MapView", "正常"), "Normal"),
+        Band("high", _ORANGE, QT_TRANSLATE_NOOP("MapView", "偏高"), "High"),
+        Band("none", _NO_DATA, QT_TRANSLATE_NOOP("MapView", "暂无数据"), "No data"),
     ),
     "wait": (
-        Band("short", _GREEN, "等待短", "Short"),
-        Band("long", _ORANGE, "等待较长", "Long"),
-        Band("very_long", _VERMILLION, "等待过长", "Very long"),
-        Band("none", _NO_DATA, "暂无数据", "No data"),
+        Band("short", _GREEN, QT_TRANSLATE_NOOP("MapView", "等待短"), "Short"),
+        Band("long", _ORANGE, QT_TRANSLATE_NOOP("MapView", "等待较长"), "Long"),
+        Band("very_long", _VERMILLION, QT_TRANSLATE_NOOP("MapView", "等待过长"), "Very long"),
+        Band("none", _NO_DATA, QT_TRANSLATE_NOOP("MapView", "暂无数据"), "No data"),
     ),
     "alerts": (
-        Band("none", _GREY_GREEN, "无预警", "No alerts"),
-        Band("info", _SKY, "提示", "Info"),
-        Band("warning", _ORANGE, "警告", "Warning"),
-        Band("critical", _VERMILLION, "严重", "Critical"),
+        Band("none", _GREY_GREEN, QT_TRANSLATE_NOOP("MapView", "无预警"), "No alerts"),
+        Band("info", _SKY, QT_TRANSLATE_NOOP("MapView", "提示"), "Info"),
+        Band("warning", _ORANGE, QT_TRANSLATE_NOOP("MapView", "警告"), "Warning"),
+        Band("critical", _VERMILLION, QT_TRANSLATE_NOOP("MapView", "严重"), "Critical"),
     ),
 }
 MODE_TITLES: dict[str, tuple[str, str]] = {
-    "utilization": ("工位利用率", "Bay utilization"),
-    "wait": ("客户等待时长", "Customer waiting time"),
-    "alerts": ("未处理预警", "Open alerts"),
+    "utilization": (QT_TRANSLATE_NOOP("MapView", "工位利用率"), "Bay utilization"),
+    "wait": (QT_TRANSLATE_NOOP("MapView", "客户等待时长"), "Customer waiting time"),
+    "alerts": (QT_TRANSLATE_NOOP("MapView", "未处理预警"), "Open alerts"),
 }
 MODE_BUTTONS: dict[str, tuple[str, str]] = {
-    "utilization": ("利用率", "Utilization"),
-    "wait": ("等待", "Waiting"),
-    "alerts": ("预警", "Alerts"),
+    "utilization": (QT_TRANSLATE_NOOP("MapView", "利用率"), "Utilization"),
+    "wait": (QT_TRANSLATE_NOOP("MapView", "等待"), "Waiting"),
+    "alerts": (QT_TRANSLATE_NOOP("MapView", "预警"), "Alerts"),
 }
-SEVERITY_ZH = {"info": "提示", "warning": "警告", "critical": "严重"}
+SEVERITY_ZH = {"info": QT_TRANSLATE_NOOP("MapView", "提示"), "warning": QT_TRANSLATE_NOOP("MapView", "警告"),
+               "critical": QT_TRANSLATE_NOOP("MapView", "严重")}
 
 
 def band_of(store: StoreStatus, mode: str) -> str:
@@ -247,8 +272,9 @@ class _SegmentButton(QPushButton):
         super().__init__(parent)
         self.setCheckable(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
-        self._zh = QLabel(zh)
+        self._zh = QLabel(tr(zh))
         self._en = QLabel(en)
+        self._en.setVisible(not english())
         lay = QVBoxLayout(self)
         lay.setContentsMargins(14, 5, 14, 5)
         lay.setSpacing(0)
@@ -366,7 +392,7 @@ class MapViewWidget(QWidget):
         self._inset.setZValue(1)
         self._vb.addItem(self._inset)
         inset_box = self._inset.path().boundingRect()
-        self._inset_label = pg.TextItem("南海诸岛", anchor=(0.5, 0.0))
+        self._inset_label = pg.TextItem(QCoreApplication.translate("MapView", "南海诸岛"), anchor=(0.5, 0.0))
         self._inset_label.setPos(inset_box.center().x(), inset_box.top())  # y is up: top() is the south edge
         self._inset_label.setZValue(2)
         self._vb.addItem(self._inset_label, ignoreBounds=True)
@@ -448,16 +474,16 @@ class MapViewWidget(QWidget):
         bar.addWidget(seg)
 
         self._region_combo = _RegionComboBox(self._bar)
-        self._region_combo.addItem("全国  National", "")
+        self._region_combo.addItem(QCoreApplication.translate("MapView", "全国") if english() else "全国  National", "")
         for r in REGIONS:
-            self._region_combo.addItem(f"{r.name_zh}  {r.name_en}", r.code)
+            self._region_combo.addItem(r.name_en if english() else f"{r.name_zh}  {r.name_en}", r.code)
         self._region_combo.activated.connect(self._on_region_activated)
         self._region_combo.setCursor(Qt.CursorShape.PointingHandCursor)
         bar.addWidget(self._region_combo)
 
-        self._reset_button = QPushButton("⟲  复位  Reset", self._bar)
+        self._reset_button = QPushButton("⟲  " + (QCoreApplication.translate("MapView", "复位") if english() else "复位  Reset"), self._bar)
         self._reset_button.setObjectName("reset")
-        self._reset_button.setToolTip("显示整个区域 / Show the whole region again")
+        self._reset_button.setToolTip(QCoreApplication.translate("MapView", "显示整个区域"))
         self._reset_button.setCursor(Qt.CursorShape.PointingHandCursor)
         self._reset_button.clicked.connect(self.reset_view)
         bar.addWidget(self._reset_button)
@@ -815,14 +841,14 @@ class MapViewWidget(QWidget):
         t = self._theme
         zh, en = MODE_TITLES[self._mode]
         self._legend_title.setText(
-            f"<span style='font-size:14pt; font-weight:700'>{zh}</span>"
-            f"&nbsp;&nbsp;<span style='color:{t.subtext}; font-size:11pt'>{en}</span>")
+            f"<span style='font-size:14pt; font-weight:700'>{tr(zh)}</span>"
+            + ("" if english() else f"&nbsp;&nbsp;<span style='color:{t.subtext}; font-size:11pt'>{en}</span>"))
         for (swatch, text, _), band in zip(self._legend_rows, BANDS[self._mode], strict=False):
             swatch.setPixmap(_swatch(band.colour, 16, t.marker_edge))
-            text.setText(f"{band.label_zh}&nbsp;&nbsp;<span style='color:{t.subtext}'>{band.label_en}</span>")
+            text.setText(_gloss(band.label_zh, band.label_en, f"color:{t.subtext}"))
         swatch, text, _ = self._legend_rows[4]
         swatch.setPixmap(_swatch(None, 14, t.marker_edge, hollow_pen=t.offline))
-        text.setText(f"离线（15 分钟无数据）&nbsp;&nbsp;<span style='color:{t.subtext}'>Offline</span>")
+        text.setText(_gloss(QT_TRANSLATE_NOOP("MapView", "离线（15 分钟无数据）"), "Offline", f"color:{t.subtext}"))
         sizes = QPixmap(150, 26)
         sizes.fill(Qt.GlobalColor.transparent)
         p = QPainter(sizes)
@@ -832,8 +858,9 @@ class MapViewWidget(QWidget):
         p.end()
         self._legend_size_swatch.setPixmap(sizes)
         self._legend_size_text.setText(
-            f"圆越大，在修车辆越多（0 … {FULL_SIZE_LOAD}+ 台）<br>"
-            f"<span style='color:{t.subtext}; font-size:10pt'>Bigger = more vehicles in the workshop</span>")
+            QCoreApplication.translate("MapView", "圆越大，在修车辆越多（0 … %1+ 台）").replace("%1", str(FULL_SIZE_LOAD))
+            + ("" if english() else
+               f"<br><span style='color:{t.subtext}; font-size:10pt'>Bigger = more vehicles in the workshop</span>"))
         self._legend.adjustSize()
         self._place_overlays()
 
@@ -854,10 +881,12 @@ class MapViewWidget(QWidget):
         for (_, _, count), band in zip(self._legend_rows, BANDS[self._mode], strict=False):
             count.setText(f"<b>{counts.get(band.key, 0)}</b>")
         self._legend_rows[4][2].setText(f"<b>{offline}</b>")
-        where = "全国" if self._region is None else next(r.name_zh for r in REGIONS if r.code == self._region)
-        self._legend_total.setText(
-            f"<span style='color:{t.subtext}; font-size:11pt'>"
-            f"{where}共 {shown} 家门店 · {shown} stores</span>")
+        if english():
+            total = QCoreApplication.translate("MapView", "%1 家门店").replace("%1", str(shown))
+        else:
+            where = "全国" if self._region is None else next(r.name_zh for r in REGIONS if r.code == self._region)
+            total = f"{where}共 {shown} 家门店 · {shown} stores"
+        self._legend_total.setText(f"<span style='color:{t.subtext}; font-size:11pt'>{total}</span>")
         self._legend.adjustSize()
         self._place_overlays()
 
@@ -881,26 +910,28 @@ class MapViewWidget(QWidget):
         t = self._theme
         region = next((r for r in REGIONS if r.code == s.region_code), None)
         util = "—" if s.utilization is None else f"{s.utilization * 100:.0f}%"
-        wait = "—" if s.wait_hours is None else f"{s.wait_hours:.1f} 小时 h"
+        wait = "—" if s.wait_hours is None else f"{s.wait_hours:.1f} " + (QCoreApplication.translate("MapView", "小时") if english() else "小时 h")
         if s.open_alerts and s.alert_severity in SEVERITY_ZH:
             colour = BANDS["alerts"][("none", "info", "warning", "critical").index(s.alert_severity)].colour
-            alerts = (f"{s.open_alerts}&nbsp;&nbsp;<span style='color:{colour}'>●</span> "
-                      f"{SEVERITY_ZH[s.alert_severity]} {s.alert_severity}")
+            severity = (tr(SEVERITY_ZH[s.alert_severity]) if english()
+                        else f"{SEVERITY_ZH[s.alert_severity]} {s.alert_severity}")
+            alerts = f"{s.open_alerts}&nbsp;&nbsp;<span style='color:{colour}'>●</span> {severity}"
         else:
             alerts = str(s.open_alerts)
-        online = (f"<span style='color:{_GREEN}'>● 在线 Online</span>" if s.online
-                  else f"<span style='color:{t.offline}'>○ 离线 Offline</span>")
+        on_text = QCoreApplication.translate("MapView", "在线") if english() else "在线 Online"
+        off_text = QCoreApplication.translate("MapView", "离线") if english() else "离线 Offline"
+        online = (f"<span style='color:{_GREEN}'>● {on_text}</span>" if s.online
+                  else f"<span style='color:{t.offline}'>○ {off_text}</span>")
         rows = (
-            ("工位利用率", "Utilization", util),
-            ("客户等待", "Waiting", wait),
-            ("今日接车", "Vehicles today", f"{s.vehicles_today} 台"),
-            ("在修车辆", "In workshop", f"{s.in_workshop} 台"),
-            ("未处理预警", "Open alerts", alerts),
-            ("终端", "Terminals", online),
+            (QT_TRANSLATE_NOOP("MapView", "工位利用率"), "Utilization", util),
+            (QT_TRANSLATE_NOOP("MapView", "客户等待"), "Waiting", wait),
+            (QT_TRANSLATE_NOOP("MapView", "今日接车"), "Vehicles today", QCoreApplication.translate("MapView", "%1 台").replace("%1", str(s.vehicles_today))),
+            (QT_TRANSLATE_NOOP("MapView", "在修车辆"), "In workshop", QCoreApplication.translate("MapView", "%1 台").replace("%1", str(s.in_workshop))),
+            (QT_TRANSLATE_NOOP("MapView", "未处理预警"), "Open alerts", alerts),
+            (QT_TRANSLATE_NOOP("MapView", "终端"), "Terminals", online),
         )
         body = "".join(
-            f"<tr><td style='padding:3px 14px 3px 0'>{zh} "
-            f"<span style='color:{t.subtext}; font-size:10pt'>{en}</span></td>"
+            f"<tr><td style='padding:3px 14px 3px 0'>{_gloss(zh, en, f'color:{t.subtext}; font-size:10pt')}</td>"
             f"<td style='padding:3px 0; font-weight:700' align='right'>{value}</td></tr>"
             for zh, en, value in rows)
         where = f"{escape(s.city_zh)} · {region.name_zh} {region.name_en}" if region else escape(s.city_zh)

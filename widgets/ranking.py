@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -32,6 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from widgets import theme
+from widgets.i18n import english
 from widgets.table_model import Column, RowTableModel
 
 if TYPE_CHECKING:  # the dataclass only: importing services.network at run time would pull in SQLAlchemy
@@ -54,23 +57,32 @@ class RankMetric:
     gap_text: Callable[[float], str]  # a signed difference, already in display units
 
 
+def tr(text: str) -> str:
+    return QCoreApplication.translate("Ranking", text)
+
+
+def _head(zh: str, en: str) -> str:
+    """A two-line column title, Chinese over English; in English just the translation."""
+    return tr(zh) if english() else f"{zh}\n{en}"
+
+
 def _signed(x: float, body: str) -> str:
     return f"{'+' if x > 0 else MINUS if x < 0 else ''}{body}"
 
 
 RANK_METRICS: tuple[RankMetric, ...] = (
-    RankMetric("utilization", "工位利用率", "Utilization", lambda r: r.utilization, True,
+    RankMetric("utilization", QT_TRANSLATE_NOOP("Ranking", "工位利用率"), "Utilization", lambda r: r.utilization, True,
                lambda v: f"{v * 100:.1f}%", lambda g: _signed(g, f"{abs(g) * 100:.1f} pt")),
-    RankMetric("wait_hours", "等待(小时)", "Wait (h)", lambda r: r.wait_hours, False,
+    RankMetric("wait_hours", QT_TRANSLATE_NOOP("Ranking", "等待(小时)"), "Wait (h)", lambda r: r.wait_hours, False,
                lambda v: f"{v:.2f}", lambda g: _signed(g, f"{abs(g):.2f} h")),
-    RankMetric("vehicles", "日均接车", "Vehicles/day", lambda r: r.vehicles_per_store_day, True,
-               lambda v: f"{v:.1f}", lambda g: _signed(g, f"{abs(g):.1f} 台")),
-    RankMetric("output", "日均产值", "Output/day", lambda r: r.output_per_store_day, True,
+    RankMetric("vehicles", QT_TRANSLATE_NOOP("Ranking", "日均接车"), "Vehicles/day", lambda r: r.vehicles_per_store_day, True,
+               lambda v: f"{v:.1f}", lambda g: _signed(g, QCoreApplication.translate("Ranking", "%1 台").replace("%1", f"{abs(g):.1f}"))),
+    RankMetric("output", QT_TRANSLATE_NOOP("Ranking", "日均产值"), "Output/day", lambda r: r.output_per_store_day, True,
                lambda v: f"¥{v:,.0f}", lambda g: _signed(g, f"¥{abs(g):,.0f}")),
-    RankMetric("technician_output", "技师人均产值", "Per technician", lambda r: r.output_per_technician_day, True,
+    RankMetric("technician_output", QT_TRANSLATE_NOOP("Ranking", "技师人均产值"), "Per technician", lambda r: r.output_per_technician_day, True,
                lambda v: f"¥{v:,.0f}", lambda g: _signed(g, f"¥{abs(g):,.0f}")),
-    RankMetric("csi", "满意度", "CSI", lambda r: r.csi, True,
-               lambda v: f"{v:.1f}", lambda g: _signed(g, f"{abs(g):.1f} 分")),
+    RankMetric("csi", QT_TRANSLATE_NOOP("Ranking", "满意度"), "CSI", lambda r: r.csi, True,
+               lambda v: f"{v:.1f}", lambda g: _signed(g, QCoreApplication.translate("Ranking", "%1 分").replace("%1", f"{abs(g):.1f}"))),
 )
 METRIC_BY_KEY = {m.key: m for m in RANK_METRICS}
 HEAT_BUCKETS = 5  # quintiles: 0 worst … 4 best
@@ -121,7 +133,7 @@ def rank_rows(rows: Sequence[KpiRow], gap_metric: str) -> list[RankedRow]:
         better = len(ordered) - bisect_right(ordered, v) if metric.higher_is_better else bisect_left(ordered, v)
         rr.rank = better + 1
         rr.gap = v - best
-        rr.gap_text = "最佳 Best" if rr.rank == 1 else metric.gap_text(rr.gap)
+        rr.gap_text = (QCoreApplication.translate("Ranking", "最佳") if english() else "最佳 Best") if rr.rank == 1 else metric.gap_text(rr.gap)
     for m in RANK_METRICS:
         for rr, b in zip(ranked, _quantile_buckets(rows, m), strict=True):
             if b is not None:
@@ -135,7 +147,7 @@ class _RankingModel(RowTableModel):
     def __init__(self, columns: Sequence[Column], metric_of_column: Sequence[str | None], parent=None) -> None:
         super().__init__(columns, parent)
         self._metric_of_column = tuple(metric_of_column)
-        self._name_title = "名称\nName"
+        self._name_title = _head(QT_TRANSLATE_NOOP("Ranking", "名称"), "Name")
         self._gap_column = len(columns) - 1
         self._gap_metric = RANK_METRICS[0].key
         self._heat: dict[int, QBrush] = {}
@@ -302,14 +314,14 @@ class RankingWidget(QWidget):
         self._gap_metric = RANK_METRICS[0].key
 
         columns = [
-            Column("排名\nRank", lambda rr: rr.rank),
-            Column("名称\nName", lambda rr: rr.row.name_zh, align_right=False),
+            Column(_head(QT_TRANSLATE_NOOP("Ranking", "排名"), "Rank"), lambda rr: rr.rank),
+            Column(_head(QT_TRANSLATE_NOOP("Ranking", "名称"), "Name"), lambda rr: rr.row.name_zh, align_right=False),
         ]
         metric_of_column: list[str | None] = [None, None]
         for m in RANK_METRICS:
-            columns.append(Column(f"{m.title_zh}\n{m.title_en}", _getter(m.value), m.text))
+            columns.append(Column(_head(m.title_zh, m.title_en), _getter(m.value), m.text))
             metric_of_column.append(m.key)
-        columns.append(Column("与最佳差距\nGap to best", _abs_gap))
+        columns.append(Column(_head(QT_TRANSLATE_NOOP("Ranking", "与最佳差距"), "Gap to best"), _abs_gap))
         metric_of_column.append(None)
         self._gap_column = len(columns) - 1
         self.model = _RankingModel(columns, metric_of_column, self)
@@ -317,19 +329,21 @@ class RankingWidget(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
 
-        title = QLabel("排名", objectName="panelTitle")
+        title = QLabel(QCoreApplication.translate("Ranking", "排名"), objectName="panelTitle")
         self._title_en = QLabel("Ranking", objectName="panelTitleEn")
+        self._title_en.setVisible(not english())
         self.gap_combo = QComboBox()
         for m in RANK_METRICS:
-            self.gap_combo.addItem(f"{m.title_zh.split('(')[0]}  {m.title_en.split(' (')[0]}", m.key)
+            self.gap_combo.addItem(tr(m.title_zh) if english() else
+                                   f"{m.title_zh.split('(')[0]}  {m.title_en.split(' (')[0]}", m.key)
         self.gap_combo.currentIndexChanged.connect(self._on_gap_combo)
-        self.gap_combo.setToolTip("按哪项指标找差距\nWhich KPI to find the gap to the best on")
+        self.gap_combo.setToolTip(QCoreApplication.translate("Ranking", "按哪项指标找差距"))
         header = QHBoxLayout()
         header.setSpacing(10)
         header.addWidget(title, 0, Qt.AlignmentFlag.AlignBaseline)
         header.addWidget(self._title_en, 0, Qt.AlignmentFlag.AlignBaseline)
         header.addStretch(1)
-        header.addWidget(QLabel("找差距", objectName="caption"))
+        header.addWidget(QLabel(QCoreApplication.translate("Ranking", "找差距"), objectName="caption"))
         header.addWidget(self.gap_combo)
 
         self.view = QTableView()
@@ -443,8 +457,9 @@ class RankingWidget(QWidget):
 
     def _apply_scope(self, scope: str) -> None:
         self._scope = scope
-        self.model.set_name_title("门店\nStore" if scope == "store" else "大区\nRegion" if scope == "region"
-                                  else "范围\nScope")
+        self.model.set_name_title(_head(QT_TRANSLATE_NOOP("Ranking", "门店"), "Store") if scope == "store"
+                                  else _head(QT_TRANSLATE_NOOP("Ranking", "大区"), "Region") if scope == "region"
+                                  else _head(QT_TRANSLATE_NOOP("Ranking", "范围"), "Scope"))
         self._title_en.setText("Stores ranked" if scope == "store" else "Regions ranked")
 
     def _use_gap_metric(self, key: str) -> None:

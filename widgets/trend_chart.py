@@ -8,15 +8,24 @@ from datetime import date
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QEvent, QObject, QPointF, Qt, Signal, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QEvent, QObject, QPointF, Qt, Signal, Slot
 from PySide6.QtGui import QColor, QPen
 from PySide6.QtWidgets import QComboBox, QGridLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from services.model import TrendSeries
 from widgets import theme
+from widgets.i18n import english, paired
 from widgets.kpi_tile import KPI_SPECS, SPEC_BY_KEY, format_with_unit
 
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
+_WEEKDAY_MARKS = (QT_TRANSLATE_NOOP("TrendChart", "周一"), QT_TRANSLATE_NOOP("TrendChart", "周二"),
+                  QT_TRANSLATE_NOOP("TrendChart", "周三"), QT_TRANSLATE_NOOP("TrendChart", "周四"),
+                  QT_TRANSLATE_NOOP("TrendChart", "周五"), QT_TRANSLATE_NOOP("TrendChart", "周六"),
+                  QT_TRANSLATE_NOOP("TrendChart", "周日"))
+
+
+def tr(text: str) -> str:
+    return QCoreApplication.translate("TrendChart", text)
 
 
 def day_label(d: date) -> str:
@@ -113,14 +122,15 @@ class TrendChartWidget(QWidget):
         self._xy: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self._hover_day: int | None = None
 
-        title = QLabel("趋势", objectName="panelTitle")
+        title = QLabel(QCoreApplication.translate("TrendChart", "趋势"), objectName="panelTitle")
         title_en = QLabel("Trend", objectName="panelTitleEn")
+        title_en.setVisible(not english())
         self.kpi_combo = QComboBox()
         self.kpi_combo.setMinimumWidth(260)
         for spec in KPI_SPECS:
-            self.kpi_combo.addItem(f"{spec.title_zh}  {spec.title_en}", spec.key)
+            self.kpi_combo.addItem(paired("KpiTile", spec.title_zh, spec.title_en), spec.key)
         self.kpi_combo.currentIndexChanged.connect(self._on_combo)
-        self.kpi_combo.setToolTip("选择要看的指标\nChoose the KPI to show")
+        self.kpi_combo.setToolTip(QCoreApplication.translate("TrendChart", "选择要看的指标"))
         header = QHBoxLayout()
         header.setSpacing(10)
         header.addWidget(title, 0, Qt.AlignmentFlag.AlignBaseline)
@@ -208,7 +218,7 @@ class TrendChartWidget(QWidget):
         self.kpi_combo.clear()
         for spec in KPI_SPECS:
             if spec.key in keys:
-                self.kpi_combo.addItem(f"{spec.title_zh}  {spec.title_en}", spec.key)
+                self.kpi_combo.addItem(paired("KpiTile", spec.title_zh, spec.title_en), spec.key)
         i = self.kpi_combo.findData(self._kpi_key)
         self.kpi_combo.setCurrentIndex(max(i, 0))
         self.kpi_combo.blockSignals(False)
@@ -314,8 +324,9 @@ class TrendChartWidget(QWidget):
     def _show_unit(self) -> None:
         spec = SPEC_BY_KEY.get(self._kpi_key)
         unit = {"%": "%", "h": "小时", "¥": "元"}.get(self._unit, self._unit)
-        title = spec.title_zh if spec else self._kpi_key
-        self.unit_caption.setText(f"{title}（{unit}）" if unit else title)
+        unit = QCoreApplication.translate("KpiTile", unit)
+        title = QCoreApplication.translate("KpiTile", spec.title_zh) if spec else self._kpi_key
+        self.unit_caption.setText((f"{title} ({unit})" if english() else f"{title}（{unit}）") if unit else title)
 
     def _set_target(self, value: float | None) -> None:
         if value is None:
@@ -325,7 +336,7 @@ class TrendChartWidget(QWidget):
         self._target.setValue(value)
         self._target.show()
         raw = value / 100.0 if self._unit == "%" else value
-        self._target_label.setText(f"目标 {format_with_unit(raw, self._unit)}")
+        self._target_label.setText(QCoreApplication.translate("TrendChart", "目标 %1").replace("%1", format_with_unit(raw, self._unit)))
         self._target_label.show()
 
     def _fit(self) -> None:
@@ -359,8 +370,8 @@ class TrendChartWidget(QWidget):
             self.day_caption.setText("")
             return
         d = date.fromordinal(shown)
-        prefix = "" if day is not None else "最新 "
-        self.day_caption.setText(f"{prefix}{day_label(d)} {WEEKDAYS_ZH[d.weekday()]}")
+        prefix = "" if day is not None else QCoreApplication.translate("TrendChart", "最新") + " "
+        self.day_caption.setText(f"{prefix}{day_label(d)} {tr(WEEKDAYS_ZH[d.weekday()])}")
         spots = []
         for key in keys:
             x, y = self._xy[key]

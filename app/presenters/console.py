@@ -4,12 +4,13 @@ from LISTEN/NOTIFY with bursts coalesced to about one refresh a second. All data
 from __future__ import annotations
 
 import logging
+import sys
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QCoreApplication, QObject, QProcess, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QSplitter, QTabWidget
+from PySide6.QtWidgets import QApplication, QSplitter, QTabWidget
 
 from app import screens
 from app.bridge import EventBridge
@@ -121,6 +122,14 @@ def acknowledge_alert(db: Database, alert_id: int, login: str) -> AlertItem:
         return item
 
 
+translate = QCoreApplication.translate
+
+
+def _region_title(name: str) -> str:
+    """'华北大区' — the region's name (data, kept) with the translated word for a region."""
+    return translate("ConsolePresenter", "%1大区").replace("%1", name)
+
+
 class ConsolePresenter(QObject):
     """Owns the window's state; turns widget intents into service calls and results into widget updates."""
 
@@ -150,6 +159,8 @@ class ConsolePresenter(QObject):
         window.breadcrumb.sig_crumb_clicked.connect(self._crumb)
         window.sig_send_to_screen_requested.connect(self.send_to_screen)
         window.sig_closing.connect(self.save_layout)
+        window.sig_language_requested.connect(self.set_language)
+        window.sig_restart_requested.connect(self.restart)
 
     # --- building the editions ------------------------------------------------------------------------------------
 
@@ -165,8 +176,8 @@ class ConsolePresenter(QObject):
                 widget.set_theme(self.theme)
         overview = QSplitter(Qt.Orientation.Vertical)
         tabs = QTabWidget()
-        tabs.addTab(self.ranking, "排名与差距 Ranking")
-        tabs.addTab(self.trend, "趋势 Trends")
+        tabs.addTab(self.ranking, translate("ConsolePresenter", "排名与差距"))
+        tabs.addTab(self.trend, translate("ConsolePresenter", "趋势"))
         overview.addWidget(tabs)
         w.add_page("overview", overview)
         self.store_page = StorePageWidget(self.theme)
@@ -192,10 +203,10 @@ class ConsolePresenter(QObject):
 
     def _home(self) -> Location:
         if self.user.role == "region" and self.user.region_code:
-            return Location("region", self.user.region_code, f"{REGION_NAMES[self.user.region_code]}大区")
+            return Location("region", self.user.region_code, _region_title(REGION_NAMES[self.user.region_code]))
         if self.user.role == "store" and self.user.store_id:
-            return Location("store", self.user.store_id, self.user.store_code or "门店")
-        return Location("nation", None, "全国")
+            return Location("store", self.user.store_id, self.user.store_code or translate("ConsolePresenter", "门店"))
+        return Location("nation", None, translate("ConsolePresenter", "全国"))
 
     # --- navigation -----------------------------------------------------------------------------------------------
 
@@ -248,7 +259,7 @@ class ConsolePresenter(QObject):
         if current.level == "work_order":
             current = current.parent or current
         if current.level == "store":
-            self.navigate(current.child("work_order", work_order_id, f"工单 {work_order_id}"))
+            self.navigate(current.child("work_order", work_order_id, translate("ConsolePresenter", "工单 %1").replace("%1", str(work_order_id))))
 
     def _crumb(self, index: int) -> None:
         self.navigate(self.history.current.path()[index])
@@ -258,9 +269,9 @@ class ConsolePresenter(QObject):
         current = self.history.current
         base = current if current.level in ("nation", "region") else current.path()[0]
         status = next((s for s in getattr(self, "_stores", []) if s.store_id == store_id), None)
-        title = status.name_zh if status else f"门店 {store_id}"
+        title = status.name_zh if status else translate("ConsolePresenter", "门店 %1").replace("%1", str(store_id))
         if base.level == "nation" and status is not None:
-            base = base.child("region", status.region_code, f"{REGION_NAMES[status.region_code]}大区")
+            base = base.child("region", status.region_code, _region_title(REGION_NAMES[status.region_code]))
         if base.level == "store":
             return
         self.navigate(base.child("store", store_id, title))
@@ -268,7 +279,7 @@ class ConsolePresenter(QObject):
     def _ranking_row(self, key: str) -> None:
         current = self.history.current
         if current.level == "nation" and key in REGION_NAMES:
-            self.navigate(current.child("region", key, f"{REGION_NAMES[key]}大区"))
+            self.navigate(current.child("region", key, _region_title(REGION_NAMES[key])))
             return
         status = next((s for s in getattr(self, "_stores", []) if s.code == key), None)
         if status is not None:
@@ -276,9 +287,9 @@ class ConsolePresenter(QObject):
 
     def _map_region(self, code: str) -> None:
         if code and self.user.role == "hq":
-            self.navigate(Location("nation", None, "全国").child("region", code, f"{REGION_NAMES[code]}大区"))
+            self.navigate(Location("nation", None, translate("ConsolePresenter", "全国")).child("region", code, _region_title(REGION_NAMES[code])))
         elif not code and self.user.role == "hq":
-            self.navigate(Location("nation", None, "全国"))
+            self.navigate(Location("nation", None, translate("ConsolePresenter", "全国")))
 
     # --- data -------------------------------------------------------------------------------------------------------
 
@@ -341,7 +352,8 @@ class ConsolePresenter(QObject):
     @Slot(int)
     def acknowledge(self, alert_id: int) -> None:
         def done(item: AlertItem) -> None:
-            self.window.show_message(f"已确认预警：{item.store_name} · {item.message}")
+            self.window.show_message(translate("ConsolePresenter", "已确认预警：%1 · %2").replace("%1", item.store_name)
+                                     .replace("%2", item.message))
             self.alerts_dirty = True
             self._coalesce.start()
 
@@ -353,7 +365,7 @@ class ConsolePresenter(QObject):
 
     def _failed(self, exc: Exception) -> None:
         self.in_flight = False
-        text = str(exc) if isinstance(exc, DomainError) else f"出错了 Something went wrong: {exc}"
+        text = str(exc) if isinstance(exc, DomainError) else translate("ConsolePresenter", "出错了：%1").replace("%1", str(exc))
         log.warning("%s", text)
         self.window.show_message(text, 15)
 
@@ -366,12 +378,29 @@ class ConsolePresenter(QObject):
             return
         if not screen_name:
             dock.setFloating(False)
-            self.window.show_message(f"{dock.windowTitle()} 已放回主窗口。")
+            self.window.show_message(translate("ConsolePresenter", "%1 已放回主窗口。").replace("%1", dock.windowTitle()))
         else:
             dock.setFloating(True)
             placed = screens.place(dock, screen_name)
-            self.window.show_message(f"{dock.windowTitle()} 已全屏显示在 {placed.name()}。")
+            self.window.show_message(translate("ConsolePresenter", "%1 已全屏显示在 %2。").replace("%1", dock.windowTitle())
+                                     .replace("%2", placed.name()))
         self.save_layout()
+
+    # --- language ---------------------------------------------------------------------------------------------------
+
+    @Slot(str)
+    def set_language(self, code: str) -> None:
+        """Save the chosen language; it applies at the next start (the widgets are built in one language)."""
+        self.settings.language = code
+        self.settings.sync()
+        self.window.offer_restart(translate("ConsolePresenter", "界面语言将在下次启动时切换为 %1。")
+                                  .replace("%1", {"zh_CN": "简体中文", "en": "English"}.get(code, code)))
+
+    def restart(self) -> None:
+        """Start a new instance with the same arguments and quit this one (the language change then applies)."""
+        self.save_layout()
+        if QProcess.startDetached(sys.executable, sys.argv):
+            QApplication.quit()
 
     def layout(self) -> dict[str, str]:
         return {name: dock.screen().name() for name, dock in self.window.docks.items() if dock.isFloating()}

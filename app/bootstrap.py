@@ -21,7 +21,7 @@ from services.db import migrate
 from services.db.engine import Database, open_database
 from services.listener import Listener
 from services.model import DomainError
-from services.users import UserInfo, as_user, list_users
+from services.users import UserInfo, as_user, list_users, remember_password
 from widgets.login import LoginDialog
 
 log = logging.getLogger(__name__)
@@ -63,6 +63,8 @@ def login(prepared: Prepared, login_name: str, password: str) -> tuple[Database,
     with db.connect() as conn:
         conn.execute("SELECT scope.record_login('desktop')")
         conn.commit()
+    if password and not db.embedded:
+        remember_password(db, password)  # it worked: next time the keyring knows it
     return db, user
 
 

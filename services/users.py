@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass, replace
 
 import psycopg
@@ -60,6 +61,22 @@ def whoami(conn: psycopg.Connection) -> UserInfo:
     return UserInfo(*row)
 
 
+def password_account(db: Database, db_role: str) -> str:
+    """The keyring account of a login role on the server and database `db` points at."""
+    params = psycopg.conninfo.conninfo_to_dict(db.conninfo)
+    return credentials.account(db_role, str(params.get("host") or "localhost"),
+                               int(params["port"]) if params.get("port") else None, str(params.get("dbname")))
+
+
+def remember_password(db: Database, password: str) -> None:
+    """Keep a password that just worked in the system keyring (never in a file); without a keyring the user is
+    simply asked again next time."""
+    from services.model import ConfigError
+
+    with contextlib.suppress(ConfigError):
+        credentials.set_password(password_account(db, db.url.username or ""), password)
+
+
 def as_user(db: Database, user: UserInfo, password: str | None = None) -> Database:
     """A Database that connects as the user's own PostgreSQL role, so row-level security applies.
     The password comes from the argument or the keyring (the embedded server trusts its socket)."""
@@ -69,9 +86,7 @@ def as_user(db: Database, user: UserInfo, password: str | None = None) -> Databa
     params["user"] = user.db_role
     params.pop("password", None)
     if password is None and not db.embedded:
-        acct = credentials.account(user.db_role, str(params.get("host") or "localhost"),
-                                   int(params["port"]) if params.get("port") else None, str(params.get("dbname")))
-        password = credentials.get_password(acct)
+        password = credentials.get_password(password_account(db, user.db_role))
     if password:
         params["password"] = password
     url: URL = db.url.set(username=user.db_role, password=password)

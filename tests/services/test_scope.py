@@ -89,3 +89,19 @@ def test_a_store_manager_compares_with_the_region_without_seeing_its_stores(demo
     store_db.dispose()
     assert region is not None and region.stores > 1
     assert view.region_kpis is None or view.region_kpis.stores >= 1
+
+
+def test_a_working_password_is_remembered_in_the_keyring(demo_db, users, memory_keyring):
+    """On a shared server the login's password goes to the keyring (the embedded server needs none)."""
+    from dataclasses import replace
+
+    from services import credentials
+    from services.users import password_account, remember_password
+
+    db, _ = demo_db
+    shared = replace(as_user(db, users["region.n"], "s3cret"), embedded=False)
+    remember_password(shared, "s3cret")
+    acct = password_account(shared, users["region.n"].db_role)
+    assert memory_keyring.get_password(credentials.SERVICE, acct) == "s3cret"
+    again = as_user(replace(db, embedded=False), users["region.n"])  # no password given: the keyring's is used
+    assert "s3cret" in again.conninfo

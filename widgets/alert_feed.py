@@ -8,7 +8,9 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -49,17 +51,33 @@ from PySide6.QtWidgets import (
 
 from services.model import AlertItem
 from widgets import theme
+from widgets.i18n import arg, english, paired, tr
 
 Index = QModelIndex | QPersistentModelIndex
 ALERT_ROLE = Qt.ItemDataRole.UserRole
 # The network is in China: times are shown on Beijing time whatever the console's own zone.
 DISPLAY_TZ = ZoneInfo("Asia/Shanghai")
 SEVERITIES = ("critical", "warning", "info")
-SEVERITY_ZH = {"critical": "严重", "warning": "警告", "info": "提示"}
+SEVERITY_ZH = {"critical": QT_TRANSLATE_NOOP("AlertFeed", "严重"), "warning": QT_TRANSLATE_NOOP("AlertFeed", "警告"),
+               "info": QT_TRANSLATE_NOOP("AlertFeed", "提示")}
 SEVERITY_EN = {"critical": "Critical", "warning": "Warning", "info": "Info"}
-ACK_TEXT = "确认 Acknowledge"
+ACK_TEXT = "确认 Acknowledge"  # as shown in Chinese; ack_text() is the text in the active language
 PENDING_TEXT = "确认中…"
 ROW_HEIGHT = 116
+_CTX = "AlertFeed"  # the translation context (a name, so lupdate does not take it for a source text)
+
+
+def ack_text() -> str:
+    """The acknowledge button: '确认 Acknowledge' in Chinese, 'Acknowledge' in English."""
+    return paired("AlertFeed", QT_TRANSLATE_NOOP("AlertFeed", "确认"), "Acknowledge", " ")
+
+
+def pending_text() -> str:
+    return QCoreApplication.translate("AlertFeed", "确认中…")
+
+
+def severity_name(severity: str) -> str:
+    return tr(_CTX, SEVERITY_ZH[severity]) if severity in SEVERITY_ZH else severity
 
 
 def _local(dt: datetime) -> datetime:
@@ -74,22 +92,22 @@ def time_ago(then: datetime, now: datetime) -> str:
         now = now.replace(tzinfo=DISPLAY_TZ)
     seconds = (now - then).total_seconds()
     if seconds < 60:
-        return "刚刚"
+        return QCoreApplication.translate("AlertFeed", "刚刚")
     if seconds < 3600:
-        return f"{int(seconds // 60)} 分钟前"
+        return arg(QCoreApplication.translate("AlertFeed", "%1 分钟前"), int(seconds // 60))
     if seconds < 86400:
-        return f"{int(seconds // 3600)} 小时前"
-    return f"{int(seconds // 86400)} 天前"
+        return arg(QCoreApplication.translate("AlertFeed", "%1 小时前"), int(seconds // 3600))
+    return arg(QCoreApplication.translate("AlertFeed", "%1 天前"), int(seconds // 86400))
 
 
 def state_text(alert: AlertItem) -> str:
     """The alert's state in plain words: '已确认 · 张艳 09:41', '已解除 · 10:02' or '严重 · 未确认'."""
     if alert.resolved_at is not None:
-        return f"已解除 · {_local(alert.resolved_at):%H:%M}"
+        return arg(QCoreApplication.translate("AlertFeed", "已解除 · %1"), f"{_local(alert.resolved_at):%H:%M}")
     if alert.acknowledged_at is not None or alert.acknowledged_by:
         when = f" {_local(alert.acknowledged_at):%H:%M}" if alert.acknowledged_at else ""
-        return f"已确认 · {alert.acknowledged_by or ''}{when}".replace("·  ", "· ")
-    return f"{SEVERITY_ZH.get(alert.severity, alert.severity)} · 未确认"
+        return arg(QCoreApplication.translate("AlertFeed", "已确认 · %1"), f"{alert.acknowledged_by or ''}{when}").replace("·  ", "· ")
+    return arg(QCoreApplication.translate("AlertFeed", "%1 · 未确认"), severity_name(alert.severity))
 
 
 def needs_acknowledging(alert: AlertItem) -> bool:
@@ -165,7 +183,7 @@ class AlertDelegate(QStyledItemDelegate):
 
     def button_rect(self, row_rect: QRect) -> QRect:
         fm = QFontMetrics(self._fonts["button"])
-        w = fm.horizontalAdvance(ACK_TEXT) + 36
+        w = fm.horizontalAdvance(ack_text()) + 36
         return QRect(row_rect.right() - 14 - w, row_rect.top() + 68, w, 40)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -268,7 +286,7 @@ class AlertDelegate(QStyledItemDelegate):
         painter.drawRoundedRect(QRectF(rect), 8, 8)
         painter.setFont(self._fonts["button"])
         painter.setPen(QPen(QColor(pal.button_text)))
-        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), PENDING_TEXT if pending else ACK_TEXT)
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), pending_text() if pending else ack_text())
         return rect
 
 
@@ -293,8 +311,9 @@ class AlertFeedWidget(QWidget):
         self.hovered_button_id: int | None = None
         self._pressed_button_id: int | None = None
 
-        title = QLabel("告警", objectName="panelTitle")
+        title = QLabel(QCoreApplication.translate("AlertFeed", "告警"), objectName="panelTitle")
         title_en = QLabel("Alerts", objectName="panelTitleEn")
+        title_en.setVisible(not english())  # English: the title itself is in English
         self.count_label = QLabel(objectName="badge")
         header = QHBoxLayout()
         header.setSpacing(10)
@@ -312,7 +331,8 @@ class AlertFeedWidget(QWidget):
             button = QPushButton(objectName="segment")
             button.setCheckable(True)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
-            button.setToolTip("只看这一级的告警\nShow only this severity" if sev else "全部告警\nAll alerts")
+            button.setToolTip(paired("AlertFeed", QT_TRANSLATE_NOOP("AlertFeed", "只看这一级的告警"), "Show only this severity", "\n")
+                              if sev else paired("AlertFeed", QT_TRANSLATE_NOOP("AlertFeed", "全部告警"), "All alerts", "\n"))
             self._filter_group.addButton(button, n)
             self.filter_buttons[sev] = button
             filters.addWidget(button)
@@ -333,7 +353,8 @@ class AlertFeedWidget(QWidget):
         self.view.viewport().installEventFilter(self)
         self.view.installEventFilter(self)
         self.view.clicked.connect(self._on_clicked)
-        self.empty_label = QLabel("没有告警\nNo alerts", objectName="caption")
+        self.empty_label = QLabel(paired("AlertFeed", QT_TRANSLATE_NOOP("AlertFeed", "没有告警"), "No alerts", "\n"),
+                                  objectName="caption")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         layout = QVBoxLayout(self)
@@ -456,16 +477,16 @@ class AlertFeedWidget(QWidget):
 
     def _refresh_counts(self) -> None:
         by_sev = {s: sum(1 for a in self._all if a.severity == s) for s in SEVERITIES}
-        self.filter_buttons[None].setText(f"全部 {len(self._all)}")
+        self.filter_buttons[None].setText(arg(QCoreApplication.translate("AlertFeed", "全部 %1"), len(self._all)))
         for s in SEVERITIES:
-            self.filter_buttons[s].setText(f"{SEVERITY_ZH[s]} {by_sev[s]}")
+            self.filter_buttons[s].setText(f"{severity_name(s)} {by_sev[s]}")
         n = self.unacknowledged_count
-        self.count_label.setText(f"{n} 条未确认" if n else "全部已确认")
+        self.count_label.setText(arg(QCoreApplication.translate("AlertFeed", "%1 条未确认"), n) if n else QCoreApplication.translate("AlertFeed", "全部已确认"))
         if self.count_label.property("waiting") != bool(n):
             self.count_label.setProperty("waiting", bool(n))
             self.count_label.style().unpolish(self.count_label)
             self.count_label.style().polish(self.count_label)
-        badge = f"告警 · {n} 条未确认" if n else "告警"
+        badge = arg(QCoreApplication.translate("AlertFeed", "告警 · %1 条未确认"), n) if n else QCoreApplication.translate("AlertFeed", "告警")
         if badge != self._badge:
             self._badge = badge
             self.sig_badge_changed.emit(badge)
@@ -477,8 +498,10 @@ class AlertFeedWidget(QWidget):
             self.empty_label.setVisible(empty)
             self.layout().activate()  # resize the list now, not at the next event loop turn
         if empty:
-            self.empty_label.setText("没有告警\nNo alerts" if self._severity is None
-                                     else f"没有{SEVERITY_ZH[self._severity]}告警\nNo {self._severity} alerts")
+            self.empty_label.setText(
+                paired("AlertFeed", "没有告警", "No alerts", "\n") if self._severity is None
+                else QCoreApplication.translate("AlertFeed", "没有%1告警").replace("%1", severity_name(self._severity)) if english()
+                else f"没有{SEVERITY_ZH[self._severity]}告警\nNo {self._severity} alerts")
 
     def _button_hit(self, pos: QPoint) -> int | None:
         index = self.view.indexAt(pos)

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication
 
-__all__ = ["QT_TRANSLATE_NOOP", "english", "tr"]
+__all__ = ["QT_TRANSLATE_NOOP", "arg", "english", "paired", "tr"]
 
 
 def tr(context: str, text: str) -> str:
     """Translate a string marked elsewhere with QT_TRANSLATE_NOOP(context, text)."""
     return QCoreApplication.translate(context, text)
+
+
+def arg(text: str, *args: object) -> str:
+    """Fill a translated text's %1, %2, … (highest first, so %1 never eats the start of %10)."""
+    for n in range(len(args), 0, -1):
+        text = text.replace(f"%{n}", str(args[n - 1]))
+    return text
 
 
 def english() -> bool:

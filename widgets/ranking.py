@@ -329,7 +329,7 @@ class RankingWidget(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(Qt.ItemDataRole.UserRole)
 
-        title = QLabel(QCoreApplication.translate("Ranking", "排名"), objectName="panelTitle")
+        title = QLabel(QCoreApplication.translate("RankingPanel", "排名"), objectName="panelTitle")  # "Ranking", not the column's "Rank"
         self._title_en = QLabel("Ranking", objectName="panelTitleEn")
         self._title_en.setVisible(not english())
         self.gap_combo = QComboBox()

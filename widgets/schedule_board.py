@@ -6,7 +6,18 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from PySide6.QtCore import QEvent, QPoint, QPointF, QRectF, Qt, QTimer, Signal, Slot
+from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
+    QCoreApplication,
+    QEvent,
+    QPoint,
+    QPointF,
+    QRectF,
+    Qt,
+    QTimer,
+    Signal,
+    Slot,
+)
 from PySide6.QtGui import (
     QBrush,
     QColor,
@@ -41,6 +52,7 @@ from PySide6.QtWidgets import (
 
 from services.model import BoardJob, BoardLane
 from widgets import theme
+from widgets.i18n import arg, english, paired, tr
 from widgets.store_panels import (
     BODY_PX,
     CHIP_PX,
@@ -68,9 +80,15 @@ STRIPE_W = 16.0  # the striped "still running" right edge of an active bar
 REJECT_MESSAGE_MS = 4000
 
 VIEW_MODES = ("both", "bays", "technicians")
-STATUS_ZH = {"planned": "计划", "active": "进行中", "done": "已完成", "cancelled": "已取消"}
-KIND_ZH = {"service": "维修", "qc": "质检"}
-GROUP_TITLES = {"bay": ("工位", "Bays"), "technician": ("技师", "Technicians")}
+_CTX = "ScheduleBoard"  # the translation context (a name, so lupdate does not take it for a source text)
+STATUS_ZH = {"planned": QT_TRANSLATE_NOOP("ScheduleBoard", "计划"), "active": QT_TRANSLATE_NOOP("ScheduleBoard", "进行中"), "done": QT_TRANSLATE_NOOP("ScheduleBoard", "已完成"),
+             "cancelled": QT_TRANSLATE_NOOP("ScheduleBoard", "已取消")}
+KIND_ZH = {"service": QT_TRANSLATE_NOOP("ScheduleBoard", "维修"), "qc": QT_TRANSLATE_NOOP("ScheduleBoard", "质检")}
+GROUP_TITLES = {"bay": (QT_TRANSLATE_NOOP("ScheduleBoard", "工位"), "Bays"), "technician": (QT_TRANSLATE_NOOP("ScheduleBoard", "技师"), "Technicians")}
+
+
+def _tr(text: str) -> str:
+    return tr(_CTX, text)
 
 Z_SHADE, Z_BAR, Z_GHOST, Z_NOW, Z_DRAG = -5.0, 0.0, 5.0, 10.0, 20.0
 # Where bars overlap (a running job overran into the next one's slot), the running one is drawn on top.
@@ -170,7 +188,7 @@ class JobBarItem(QGraphicsItem):
 
     @property
     def label(self) -> str:
-        return f"质检 {self.job.label}" if self.job.kind == "qc" else self.job.label
+        return arg(QCoreApplication.translate("ScheduleBoard", "质检 %1"), self.job.label) if self.job.kind == "qc" else self.job.label
 
     @property
     def width(self) -> float:
@@ -329,6 +347,8 @@ class _BackdropItem(QGraphicsItem):
         for kind, y, count in self.groups:
             painter.fillRect(QRectF(0, y, right, GROUP_H), QColor(pal.surface_alt))
             zh, en = GROUP_TITLES[kind]
+            if english():  # English: the title itself is in English, followed by the count only
+                zh, en = _tr(zh), ""
             painter.setFont(look.group_font)
             painter.setPen(QColor(pal.text))
             zh_w = QFontMetrics(look.group_font).horizontalAdvance(zh)
@@ -337,7 +357,8 @@ class _BackdropItem(QGraphicsItem):
             painter.setFont(look.group_en_font)
             painter.setPen(QColor(pal.text_dim))
             painter.drawText(QRectF(14 + zh_w + 8, y + 1, 220, GROUP_H),
-                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), f"{en} · {count}")
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+                             f"{en} · {count}" if en else f"· {count}")
         if self.separator_y is not None:
             painter.setPen(QPen(QColor(pal.border), 2))
             painter.drawLine(QPointF(0, self.separator_y), QPointF(right, self.separator_y))
@@ -498,7 +519,7 @@ class _TimeAxisWidget(QWidget):
         now = board.now
         now_rect: QRectF | None = None
         if now is not None and board.day_start <= now <= board.day_end:
-            now_text = f"现在 {hm(_local(now, board.day_start))}"
+            now_text = arg(QCoreApplication.translate("ScheduleBoard", "现在 %1"), hm(_local(now, board.day_start)))
             w = QFontMetrics(look.now_font).horizontalAdvance(now_text) + 16
             left = max(LABEL_W - w / 2, min(self.width() - w - 2, board.x_of(now) - w / 2))
             now_rect = QRectF(left, 2, w, self.height() - 4)
@@ -526,9 +547,10 @@ class _TimeAxisWidget(QWidget):
 class _LegendWidget(QWidget):
     """What the bar styles mean, in words, painted with the bars' own colours."""
 
-    ENTRIES = (("service", "planned", "计划", "Planned"), ("service", "active", "进行中", "Active"),
-               ("service", "done", "已完成", "Done"), ("qc", "active", "质检", "QC"))
-    HINT = "拖动“计划”任务可改时间或工位"
+    ENTRIES = (("service", "planned", QT_TRANSLATE_NOOP("ScheduleBoard", "计划"), "Planned"),
+               ("service", "active", QT_TRANSLATE_NOOP("ScheduleBoard", "进行中"), "Active"),
+               ("service", "done", QT_TRANSLATE_NOOP("ScheduleBoard", "已完成"), "Done"), ("qc", "active", QT_TRANSLATE_NOOP("ScheduleBoard", "质检"), "QC"))
+    HINT = QT_TRANSLATE_NOOP("ScheduleBoard", "拖动“计划”任务可改时间或工位")
 
     def __init__(self, board: ScheduleBoardWidget) -> None:
         super().__init__(board)
@@ -555,22 +577,27 @@ class _LegendWidget(QWidget):
             x = self._words(painter, x, zh, en, zh_font, en_font) + 22
         painter.setPen(QPen(look.now, 3))
         painter.drawLine(QPointF(x + 6, cy - 11), QPointF(x + 6, cy + 11))
-        x = self._words(painter, x + 16, "现在", "Now", zh_font, en_font) + 30
+        x = self._words(painter, x + 16, QT_TRANSLATE_NOOP("ScheduleBoard", "现在"), "Now", zh_font, en_font) + 30
         # The drag hint, right-aligned, only when it fits whole: a cut sentence helps nobody.
-        hint_w = QFontMetrics(zh_font).horizontalAdvance(self.HINT)
+        hint = _tr(self.HINT)
+        hint_w = QFontMetrics(zh_font).horizontalAdvance(hint)
         if x + hint_w <= self.width():
             painter.setFont(zh_font)
             painter.setPen(QColor(look.pal.text_dim))
             painter.drawText(QRectF(self.width() - hint_w - 2, 0, hint_w + 2, self.height()),
-                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), self.HINT)
+                             int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignRight), hint)
         painter.end()
 
     def _words(self, painter: QPainter, x: float, zh: str, en: str, zh_font: QFont, en_font: QFont) -> float:
         pal = self._board.look.pal
+        if english():  # English: the translation only, in the main style
+            zh, en = _tr(zh), ""
         painter.setFont(zh_font)
         painter.setPen(QColor(pal.text))
         w = QFontMetrics(zh_font).horizontalAdvance(zh)
         painter.drawText(QRectF(x, 0, w + 2, self.height()), int(Qt.AlignmentFlag.AlignVCenter), zh)
+        if not en:
+            return x + w
         x += w + 5
         painter.setFont(en_font)
         painter.setPen(QColor(pal.text_dim))
@@ -632,8 +659,9 @@ class ScheduleBoardWidget(QWidget):
         self.axis = _TimeAxisWidget(self)
         self.legend = _LegendWidget(self)
 
-        title = QLabel("今日排班", objectName="panelTitle")
+        title = QLabel(QCoreApplication.translate("ScheduleBoard", "今日排班"), objectName="panelTitle")
         title_en = QLabel("Day board", objectName="panelTitleEn")
+        title_en.setVisible(not english())  # English: the title itself is in English
         self._mode_group = QButtonGroup(self)
         self._mode_group.setExclusive(True)
         self.mode_buttons: dict[str, QPushButton] = {}
@@ -642,8 +670,9 @@ class ScheduleBoardWidget(QWidget):
         header.addWidget(title, 0, Qt.AlignmentFlag.AlignBaseline)
         header.addWidget(title_en, 0, Qt.AlignmentFlag.AlignBaseline)
         header.addStretch(1)
-        for mode, zh, en in (("both", "全部", "All"), ("bays", "工位", "Bays"), ("technicians", "技师", "Technicians")):
-            button = QPushButton(f"{zh} {en}", objectName="segment")
+        for mode, zh, en in (("both", QT_TRANSLATE_NOOP("ScheduleBoard", "全部"), "All"), ("bays", QT_TRANSLATE_NOOP("ScheduleBoard", "工位"), "Bays"),
+                             ("technicians", QT_TRANSLATE_NOOP("ScheduleBoard", "技师"), "Technicians")):
+            button = QPushButton(paired("ScheduleBoard", zh, en, " "), objectName="segment")
             button.setCheckable(True)
             button.setChecked(mode == self._mode)
             button.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -767,8 +796,8 @@ class ScheduleBoardWidget(QWidget):
         """The app refused a requested move: the bar stays where it was and the reason shows for 4 seconds."""
         self._drop_pending(job_id)
         job = self._jobs.get(job_id)
-        who = f"{job.label}：" if job is not None else ""
-        self.show_message(f"未能调整 {who}{message}")
+        who = f"{job.label}{': ' if english() else '：'}" if job is not None else ""
+        self.show_message(arg(QCoreApplication.translate("ScheduleBoard", "未能调整 %1"), f"{who}{message}"))
 
     @Slot(str)
     def show_message(self, text: str) -> None:
@@ -974,15 +1003,16 @@ class ScheduleBoardWidget(QWidget):
         (on hover), not on every update: formatting times for 400 bars would dominate set_jobs."""
         job = item.job
         day = self.day_start or job.start
-        end = hm(_local(job.end, day)) if job.end is not None else "进行中 running"
+        end = hm(_local(job.end, day)) if job.end is not None else paired("ScheduleBoard", QT_TRANSLATE_NOOP("ScheduleBoard", "进行中"), "running", " ")
         bay = self._lane_name.get(("bay", job.bay_id), f"#{job.bay_id}")
-        lines = [item.label, f"{KIND_ZH.get(job.kind, job.kind)} · {STATUS_ZH.get(job.status, job.status)}",
-                 f"时间：{hm(_local(job.start, day))} – {end}", f"工位：{bay}"]
+        lines = [item.label, f"{_tr(KIND_ZH.get(job.kind, job.kind))} · {_tr(STATUS_ZH.get(job.status, job.status))}",
+                 arg(QCoreApplication.translate("ScheduleBoard", "时间：%1 – %2"), hm(_local(job.start, day)), end), arg(QCoreApplication.translate("ScheduleBoard", "工位：%1"), bay)]
         if job.technician_id is not None:
-            lines.append(f"技师：{self._lane_name.get(('technician', job.technician_id), f'#{job.technician_id}')}")
-        lines.append(f"工单 #{job.work_order_id}")
+            lines.append(arg(QCoreApplication.translate("ScheduleBoard", "技师：%1"),
+                             self._lane_name.get(("technician", job.technician_id), f"#{job.technician_id}")))
+        lines.append(arg(QCoreApplication.translate("ScheduleBoard", "工单 #%1"), job.work_order_id))
         if item.movable:
-            lines.append("拖动可调整时间或工位")
+            lines.append(QCoreApplication.translate("ScheduleBoard", "拖动可调整时间或工位"))
         return "\n".join(lines)
 
     def _remove_bar(self, key: tuple[int, str]) -> None:
@@ -1054,7 +1084,7 @@ class ScheduleBoardWidget(QWidget):
                               else QColor(self._pal.selection)))
         ghost.setZValue(Z_GHOST)
         tag = _HintItem(self.look)
-        tag.set_text("待确认")
+        tag.set_text(QCoreApplication.translate("ScheduleBoard", "待确认"))
         tag.setZValue(Z_GHOST + 0.5)
         self.scene.addItem(ghost)
         self.scene.addItem(tag)

@@ -8,7 +8,9 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from PySide6.QtCore import (
+    QT_TRANSLATE_NOOP,
     QAbstractListModel,
+    QCoreApplication,
     QEvent,
     QModelIndex,
     QObject,
@@ -38,6 +40,7 @@ from PySide6.QtWidgets import (
 from services.catalog import BAY_KIND_NAMES_ZH, SERVICE_BY_CODE, SKILL_NAMES_ZH, WORK_ORDER_STATUS_NAMES_ZH
 from services.model import BookingRow, TechnicianState, WorkshopVehicle
 from widgets import theme
+from widgets.i18n import arg, english, paired, tr
 
 Index = QModelIndex | QPersistentModelIndex
 
@@ -56,14 +59,50 @@ WORK_ORDER_TONES = {
     "checked_in": "warning", "in_service": "accent", "quality_check": "qc", "done": "good",
     "delivered": "neutral", "cancelled": "neutral",
 }
-BOOKING_STATUS_NAMES_ZH = {"booked": "已预约", "checked_in": "已到店", "cancelled": "已取消", "no_show": "未到店"}
+BOOKING_STATUS_NAMES_ZH = {"booked": QT_TRANSLATE_NOOP("StorePanels", "已预约"), "checked_in": QT_TRANSLATE_NOOP("StorePanels", "已到店"),
+                           "cancelled": QT_TRANSLATE_NOOP("StorePanels", "已取消"), "no_show": QT_TRANSLATE_NOOP("StorePanels", "未到店")}
 BOOKING_TONES = {"booked": "accent", "checked_in": "good", "cancelled": "neutral", "no_show": "bad"}
-CHANNEL_NAMES_ZH = {"app": "App", "phone": "电话", "wechat": "微信", "advisor": "顾问代约", "referral": "他店转介"}
-TECH_STATE_NAMES_ZH = {"busy": "忙碌", "idle": "空闲", "lunch": "午休", "off": "休息"}
+CHANNEL_NAMES_ZH = {"app": "App", "phone": QT_TRANSLATE_NOOP("StorePanels", "电话"), "wechat": QT_TRANSLATE_NOOP("StorePanels", "微信"),
+                    "advisor": QT_TRANSLATE_NOOP("StorePanels", "顾问代约"), "referral": QT_TRANSLATE_NOOP("StorePanels", "他店转介")}
+TECH_STATE_NAMES_ZH = {"busy": QT_TRANSLATE_NOOP("StorePanels", "忙碌"), "idle": QT_TRANSLATE_NOOP("StorePanels", "空闲"), "lunch": QT_TRANSLATE_NOOP("StorePanels", "午休"),
+                       "off": QT_TRANSLATE_NOOP("StorePanels", "休息")}
 TECH_STATE_TONES = {"busy": "accent", "idle": "good", "lunch": "warning", "off": "neutral"}
-SOURCE_NAMES_ZH = {"terminal": "门店终端", "advisor": "服务顾问", "technician": "技师", "system": "系统",
-                   "history": "历史导入"}
-OVERDUE_ZH = "逾期未到"
+SOURCE_NAMES_ZH = {"terminal": QT_TRANSLATE_NOOP("EventSource", "门店终端"), "advisor": QT_TRANSLATE_NOOP("EventSource", "服务顾问"),
+                   "technician": QT_TRANSLATE_NOOP("EventSource", "技师"), "system": QT_TRANSLATE_NOOP("EventSource", "系统"),
+                   "history": QT_TRANSLATE_NOOP("EventSource", "历史导入")}
+_SOURCE_CTX = "EventSource"
+_CTX = "StorePanels"  # the translation context (a name, so lupdate does not take it for a source text)
+OVERDUE_ZH = QT_TRANSLATE_NOOP("StorePanels", "逾期未到")
+# The catalog's words (services/ has no Qt): marked here, translated at use.
+_CATALOG_WORDS = (
+    QT_TRANSLATE_NOOP("StorePanels", "已接车"), QT_TRANSLATE_NOOP("StorePanels", "维修中"), QT_TRANSLATE_NOOP("StorePanels", "质检中"),
+    QT_TRANSLATE_NOOP("StorePanels", "已完工"), QT_TRANSLATE_NOOP("StorePanels", "已交车"), QT_TRANSLATE_NOOP("StorePanels", "已取消"),
+    QT_TRANSLATE_NOOP("StorePanels", "保养"), QT_TRANSLATE_NOOP("StorePanels", "电气"), QT_TRANSLATE_NOOP("StorePanels", "机修"), QT_TRANSLATE_NOOP("StorePanels", "钣金"),
+    QT_TRANSLATE_NOOP("StorePanels", "喷漆"), QT_TRANSLATE_NOOP("StorePanels", "轮胎"), QT_TRANSLATE_NOOP("StorePanels", "诊断"),
+    QT_TRANSLATE_NOOP("StorePanels", "举升工位"), QT_TRANSLATE_NOOP("StorePanels", "四轮定位工位"), QT_TRANSLATE_NOOP("StorePanels", "钣金工位"),
+    QT_TRANSLATE_NOOP("StorePanels", "烤漆房"), QT_TRANSLATE_NOOP("StorePanels", "洗车质检工位"),
+)
+
+
+def _tr(text: str) -> str:
+    return tr(_CTX, text)
+
+
+def tech_state_name(state: str) -> str:
+    return _tr(TECH_STATE_NAMES_ZH.get(state, state))
+
+
+def booking_status_name(status: str) -> str:
+    return _tr(BOOKING_STATUS_NAMES_ZH.get(status, status))
+
+
+def channel_name(channel: str) -> str:
+    return _tr(CHANNEL_NAMES_ZH.get(channel, channel))
+
+
+def source_name(source: str) -> str:
+    """Who wrote a timeline event (its own context: 技师 here is one technician, not the panel's title)."""
+    return tr(_SOURCE_CTX, SOURCE_NAMES_ZH.get(source, source))
 
 
 def px_font(base: QWidget | QFont, pixel_size: int, bold: bool = False) -> QFont:
@@ -117,7 +156,7 @@ def paint_chip(painter: QPainter, x: float, y_center: float, text: str, color: Q
 def skills_zh(skills: str) -> str:
     """'maintenance, tyres' → '保养 · 轮胎' (unknown codes are kept as given)."""
     parts = [s.strip() for s in skills.replace("、", ",").split(",") if s.strip()]
-    return " · ".join(SKILL_NAMES_ZH.get(s, s) for s in parts)
+    return " · ".join(_tr(SKILL_NAMES_ZH.get(s, s)) for s in parts)
 
 
 def services_zh(services: str) -> str:
@@ -127,11 +166,11 @@ def services_zh(services: str) -> str:
 
 
 def bay_kind_zh(kind: str) -> str:
-    return BAY_KIND_NAMES_ZH.get(kind, kind)
+    return _tr(BAY_KIND_NAMES_ZH.get(kind, kind))
 
 
 def work_order_status_zh(status: str) -> str:
-    return WORK_ORDER_STATUS_NAMES_ZH.get(status, status)
+    return _tr(WORK_ORDER_STATUS_NAMES_ZH.get(status, status))
 
 
 def hm(t: datetime) -> str:
@@ -139,21 +178,21 @@ def hm(t: datetime) -> str:
 
 
 def hours_text(hours: float) -> str:
-    return f"{hours:.1f} 小时"
+    return arg(QCoreApplication.translate("StorePanels", "%1 小时"), f"{hours:.1f}")
 
 
 def minutes_text(minutes: float) -> str:
     """A span in plain Chinese: '45 分钟', '1 小时 12 分', '2 小时', '1 天 3 小时'."""
     m = max(0, round(minutes))
     if m < 1:
-        return "不到 1 分钟"
+        return QCoreApplication.translate("StorePanels", "不到 1 分钟")
     if m < 60:
-        return f"{m} 分钟"
+        return arg(QCoreApplication.translate("StorePanels", "%1 分钟"), m)
     h, m = divmod(m, 60)
     if h >= 24:
         d, h = divmod(h, 24)
-        return f"{d} 天 {h} 小时" if h else f"{d} 天"
-    return f"{h} 小时 {m} 分" if m else f"{h} 小时"
+        return arg(QCoreApplication.translate("StorePanels", "%1 天 %2 小时"), d, h) if h else arg(QCoreApplication.translate("StorePanels", "%1 天"), d)
+    return arg(QCoreApplication.translate("StorePanels", "%1 小时 %2 分"), h, m) if m else arg(QCoreApplication.translate("StorePanels", "%1 小时"), h)
 
 
 def panel_css(pal: theme.Palette) -> str:
@@ -176,8 +215,9 @@ class StorePanelBase(QWidget):
         self.setObjectName("panel")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
         self._pal = theme.palette(theme_name)
-        self.title_label = QLabel(title_zh, objectName="panelTitle")
+        self.title_label = QLabel(_tr(title_zh), objectName="panelTitle")  # marked by the caller
         self.title_en_label = QLabel(title_en, objectName="panelTitleEn")
+        self.title_en_label.setVisible(not english())  # English: the title itself is in English
         self.count_label = QLabel("", objectName="count")
         header = QHBoxLayout()
         header.setSpacing(10)
@@ -412,19 +452,21 @@ class WorkshopVehiclesWidget(_ListPanel):
     ROW_HEIGHT = 86
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
-        super().__init__("在店车辆", "Vehicles in the workshop", "店里现在没有车辆\nNo vehicles in the workshop",
+        super().__init__(QT_TRANSLATE_NOOP("StorePanels", "在店车辆"), "Vehicles in the workshop",
+                         paired("StorePanels", QT_TRANSLATE_NOOP("StorePanels", "店里现在没有车辆"), "No vehicles in the workshop", "\n"),
                          self._text_of, theme_name, parent)
 
     @staticmethod
     def _text_of(v: WorkshopVehicle) -> str:
-        return f"{v.plate} {work_order_status_zh(v.status)} {services_zh(v.services)} 已等 {hours_text(v.waited_hours)}"
+        waited = arg(QCoreApplication.translate("StorePanels", "已等 %1"), hours_text(v.waited_hours))
+        return f"{v.plate} {work_order_status_zh(v.status)} {services_zh(v.services)} {waited}"
 
     @Slot(object)
     def set_vehicles(self, vehicles: Sequence[WorkshopVehicle]) -> None:
         """Show these vehicles (in the given order), keeping the scroll position."""
         self.model.set_rows(vehicles)
         waiting = sum(1 for v in vehicles if v.status == "checked_in")
-        self.count_label.setText(f"共 {len(vehicles)} 台 · 等待 {waiting} 台")
+        self.count_label.setText(arg(QCoreApplication.translate("StorePanels", "共 %1 台 · 等待 %2 台"), len(vehicles), waiting))
 
     def _on_row_chosen(self, row: int) -> None:
         self.sig_work_order_selected.emit(self.model.rows()[row].work_order_id)
@@ -436,7 +478,7 @@ class WorkshopVehiclesWidget(_ListPanel):
         x, right = r.left() + 20, r.right() - 16
         top = QRectF(x, r.top() + 6, right - x, 34)
         plate_font = px_font(self, BIG_PX, bold=True)
-        wait_text = f"已等 {hours_text(v.waited_hours)}"
+        wait_text = arg(QCoreApplication.translate("StorePanels", "已等 %1"), hours_text(v.waited_hours))
         wait_font = px_font(self, BODY_PX, bold=True)
         wait_w = QFontMetrics(wait_font).horizontalAdvance(wait_text) + 6
         wait_tone = _wait_tone(v.waited_hours)
@@ -466,7 +508,7 @@ class WorkshopVehiclesWidget(_ListPanel):
                   Qt.AlignmentFlag.AlignRight)
             side_w = bar_w + pct_w + 22
         else:
-            side = f"{hm(v.checked_in_at)} 到店"
+            side = arg(QCoreApplication.translate("StorePanels", "%1 到店"), hm(v.checked_in_at))
             side_w = QFontMetrics(small).horizontalAdvance(side) + 12
             _draw(painter, QRectF(right - side_w, line2.top(), side_w, line2.height()), side, small, pal.text_dim,
                   Qt.AlignmentFlag.AlignRight)
@@ -486,11 +528,12 @@ class BookingsWidget(_ListPanel):
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
         self._now: datetime | None = None
-        super().__init__("今日预约", "Today's bookings", "今天没有预约\nNo bookings today", self._text_of,
+        super().__init__(QT_TRANSLATE_NOOP("StorePanels", "今日预约"), "Today's bookings",
+                         paired("StorePanels", QT_TRANSLATE_NOOP("StorePanels", "今天没有预约"), "No bookings today", "\n"), self._text_of,
                          theme_name, parent)
 
     def _text_of(self, b: BookingRow) -> str:
-        status = OVERDUE_ZH if self.is_overdue(b) else BOOKING_STATUS_NAMES_ZH.get(b.status, b.status)
+        status = _tr(OVERDUE_ZH) if self.is_overdue(b) else booking_status_name(b.status)
         return f"{hm(b.slot_start)} {b.plate} {b.customer} {services_zh(b.services)} {status}"
 
     def is_overdue(self, b: BookingRow) -> bool:
@@ -519,8 +562,8 @@ class BookingsWidget(_ListPanel):
         rows = self.model.rows()
         arrived = sum(1 for b in rows if b.status == "checked_in")
         overdue = len(self.overdue_rows())
-        text = f"共 {len(rows)} 单 · 已到店 {arrived}"
-        self.count_label.setText(text + (f" · 逾期 {overdue}" if overdue else ""))
+        text = arg(QCoreApplication.translate("StorePanels", "共 %1 单 · 已到店 %2"), len(rows), arrived)
+        self.count_label.setText(text + (arg(QCoreApplication.translate("StorePanels", " · 逾期 %1"), overdue) if overdue else ""))
 
     def _on_row_chosen(self, row: int) -> None:
         self.sig_booking_selected.emit(self.model.rows()[row].booking_id)
@@ -543,9 +586,9 @@ class BookingsWidget(_ListPanel):
 
         chip_font = px_font(self, CHIP_PX, bold=True)
         if overdue:
-            status, tone = OVERDUE_ZH, bad
+            status, tone = _tr(OVERDUE_ZH), bad
         else:
-            status = BOOKING_STATUS_NAMES_ZH.get(b.status, b.status)
+            status = booking_status_name(b.status)
             tone = tone_color(pal, BOOKING_TONES.get(b.status, "neutral"))
         chip = paint_chip(painter, right, r.center().y(), status, tone, chip_font, pal, align_right=True)
 
@@ -558,11 +601,11 @@ class BookingsWidget(_ListPanel):
         x2 = x + plate_w + 10
         _draw(painter, QRectF(x2, upper.top(), chip.left() - 14 - x2, upper.height()),
               services_zh(b.services) or PLACEHOLDER, body, text)
-        channel = CHANNEL_NAMES_ZH.get(b.channel, b.channel)
+        channel = channel_name(b.channel)
         if overdue and self._now is not None:
             late = (self._now - b.slot_start).total_seconds() / 60
             _draw(painter, QRectF(x2, lower.top(), chip.left() - 14 - x2, lower.height()),
-                  f"已过 {minutes_text(late)}", px_font(self, SMALL_PX + 1, bold=True), chip_text_color(pal, bad))
+                  arg(QCoreApplication.translate("StorePanels", "已过 %1"), minutes_text(late)), px_font(self, SMALL_PX + 1, bold=True), chip_text_color(pal, bad))
         else:
             _draw(painter, QRectF(x2, lower.top(), chip.left() - 14 - x2, lower.height()), channel, small,
                   pal.text_dim)
@@ -580,7 +623,8 @@ class TechniciansWidget(_ListPanel):
     MIN_CARD_WIDTH = 224
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
-        super().__init__("技师", "Technicians", "今天没有排班的技师\nNo technicians on duty today", self._text_of,
+        super().__init__(QT_TRANSLATE_NOOP("StorePanels", "技师"), "Technicians",
+                         paired("StorePanels", QT_TRANSLATE_NOOP("StorePanels", "今天没有排班的技师"), "No technicians on duty today", "\n"), self._text_of,
                          theme_name, parent)
         self.view.setViewMode(QListView.ViewMode.IconMode)
         self.view.setFlow(QListView.Flow.LeftToRight)
@@ -595,15 +639,16 @@ class TechniciansWidget(_ListPanel):
 
     @staticmethod
     def _text_of(t: TechnicianState) -> str:
-        return f"{t.name} {TECH_STATE_NAMES_ZH.get(t.state, t.state)} {t.level} 级 {skills_zh(t.skills)}"
+        level = arg(QCoreApplication.translate("StorePanels", "%1 级"), t.level)
+        return f"{t.name} {tech_state_name(t.state)} {level} {skills_zh(t.skills)}"
 
     @Slot(object)
     def set_technicians(self, technicians: Sequence[TechnicianState]) -> None:
         """Show these technicians (in the given order), keeping the scroll position."""
         self.model.set_rows(technicians)
         counts = {s: sum(1 for t in technicians if t.state == s) for s in TECH_STATE_NAMES_ZH}
-        self.count_label.setText(f"忙碌 {counts['busy']} · 空闲 {counts['idle']}"
-                                 + (f" · 午休 {counts['lunch']}" if counts["lunch"] else ""))
+        self.count_label.setText(arg(QCoreApplication.translate("StorePanels", "忙碌 %1 · 空闲 %2"), counts["busy"], counts["idle"])
+                                 + (arg(QCoreApplication.translate("StorePanels", " · 午休 %1"), counts["lunch"]) if counts["lunch"] else ""))
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if watched is self.view.viewport() and event.type() == QEvent.Type.Resize:
@@ -639,14 +684,14 @@ class TechniciansWidget(_ListPanel):
                        strip=tone)
         x, right = r.left() + 18, r.right() - 12
         faded = t.state == "off"
-        chip = paint_chip(painter, right, r.top() + 21, TECH_STATE_NAMES_ZH.get(t.state, t.state), tone,
+        chip = paint_chip(painter, right, r.top() + 21, tech_state_name(t.state), tone,
                           px_font(self, CHIP_PX, bold=True), pal, align_right=True)
         _draw(painter, QRectF(x, r.top() + 5, chip.left() - 8 - x, 32), t.name, px_font(self, BODY_PX + 2, True),
               pal.text_dim if faded else pal.text)
         level = max(0, min(5, t.level))
         middle = QRectF(x, r.top() + 38, right - x, 26)
         if clickable:
-            link = f"工单 #{t.work_order_id} ›"
+            link = arg(QCoreApplication.translate("StorePanels", "工单 #%1 ›"), t.work_order_id)
             link_font = px_font(self, SMALL_PX + 1, bold=True)
             link_w = QFontMetrics(link_font).horizontalAdvance(link) + 4
             _draw(painter, QRectF(right - link_w, middle.top(), link_w, middle.height()), link, link_font,
@@ -655,7 +700,7 @@ class TechniciansWidget(_ListPanel):
         stars = "★" * level + "☆" * (5 - level)
         stars_w = _draw(painter, middle, stars, px_font(self, CHIP_PX), chip_text_color(pal, tone_color(pal, "warning")))
         _draw(painter, QRectF(x + stars_w + 6, middle.top(), middle.width() - stars_w - 6, middle.height()),
-              f"{level} 级", px_font(self, SMALL_PX + 1), pal.text_dim)
+              arg(QCoreApplication.translate("StorePanels", "%1 级"), level), px_font(self, SMALL_PX + 1), pal.text_dim)
         _draw(painter, QRectF(x, r.top() + 66, right - x, 26), skills_zh(t.skills) or PLACEHOLDER,
               px_font(self, SMALL_PX + 1), pal.text_dim)
 
@@ -674,7 +719,7 @@ class KpiRowLike(Protocol):
 
 
 def _signed_words(diff: float, more: str, less: str, body: str) -> str:
-    return f"{more if diff > 0 else less} {body}"
+    return f"{_tr(more) if diff > 0 else _tr(less)} {body}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -696,23 +741,26 @@ def _relative(tolerance: float) -> Callable[[float, float], bool]:
 
 
 COMPARE_METRICS: tuple[CompareMetric, ...] = (
-    CompareMetric("utilization", "工位利用率", "Bay utilization", True, lambda v: f"{v * 100:.0f}%",
-                  lambda d: _signed_words(d, "高", "低", f"{abs(d) * 100:.0f} 个百分点"),
+    CompareMetric("utilization", QT_TRANSLATE_NOOP("StorePanels", "工位利用率"), "Bay utilization", True, lambda v: f"{v * 100:.0f}%",
+                  lambda d: _signed_words(d, QT_TRANSLATE_NOOP("StorePanels", "高"), QT_TRANSLATE_NOOP("StorePanels", "低"), arg(QCoreApplication.translate("StorePanels", "%1 个百分点"), f"{abs(d) * 100:.0f}")),
                   lambda a, b: abs(a - b) < 0.01, lambda m: 1.0),
-    CompareMetric("wait_hours", "客户等待", "Customer wait", False, lambda v: f"{v:.1f} 小时",
-                  lambda d: _signed_words(d, "多等", "少等", minutes_text(abs(d) * 60)),
+    CompareMetric("wait_hours", QT_TRANSLATE_NOOP("StorePanels", "客户等待"), "Customer wait", False,
+                  lambda v: arg(QCoreApplication.translate("StorePanels", "%1 小时"), f"{v:.1f}"),
+                  lambda d: _signed_words(d, QT_TRANSLATE_NOOP("StorePanels", "多等"), QT_TRANSLATE_NOOP("StorePanels", "少等"), minutes_text(abs(d) * 60)),
                   lambda a, b: abs(a - b) < 0.05, lambda m: max(2.0, m * 1.25)),
-    CompareMetric("vehicles_per_store_day", "日均接车", "Vehicles a day", True, lambda v: f"{v:.0f} 台",
-                  lambda d: _signed_words(d, "多", "少", f"{abs(d):.0f} 台"),
+    CompareMetric("vehicles_per_store_day", QT_TRANSLATE_NOOP("StorePanels", "日均接车"), "Vehicles a day", True,
+                  lambda v: arg(QCoreApplication.translate("StorePanels", "%1 台"), f"{v:.0f}"),
+                  lambda d: _signed_words(d, QT_TRANSLATE_NOOP("StorePanels", "多"), QT_TRANSLATE_NOOP("StorePanels", "少"), arg(QCoreApplication.translate("StorePanels", "%1 台"), f"{abs(d):.0f}")),
                   _relative(0.02), lambda m: max(10.0, m * 1.25)),
-    CompareMetric("output_per_store_day", "日均产值", "Output a day", True, lambda v: f"¥{v:,.0f}",
-                  lambda d: _signed_words(d, "多", "少", f"¥{abs(d):,.0f}"),
+    CompareMetric("output_per_store_day", QT_TRANSLATE_NOOP("StorePanels", "日均产值"), "Output a day", True, lambda v: f"¥{v:,.0f}",
+                  lambda d: _signed_words(d, QT_TRANSLATE_NOOP("StorePanels", "多"), QT_TRANSLATE_NOOP("StorePanels", "少"), f"¥{abs(d):,.0f}"),
                   _relative(0.02), lambda m: max(1000.0, m * 1.25)),
-    CompareMetric("csi", "客户满意度", "Satisfaction (CSI)", True, lambda v: f"{v:.0f} 分",
-                  lambda d: _signed_words(d, "高", "低", f"{abs(d):.1f} 分"),
+    CompareMetric("csi", QT_TRANSLATE_NOOP("StorePanels", "客户满意度"), "Satisfaction (CSI)", True, lambda v: arg(QCoreApplication.translate("StorePanels", "%1 分"), f"{v:.0f}"),
+                  lambda d: _signed_words(d, QT_TRANSLATE_NOOP("StorePanels", "高"), QT_TRANSLATE_NOOP("StorePanels", "低"), arg(QCoreApplication.translate("StorePanels", "%1 分"), f"{abs(d):.1f}")),
                   lambda a, b: abs(a - b) < 0.5, lambda m: 100.0),
 )
-VERDICT_ZH = {"better": "好于大区", "worse": "差于大区", "same": "与大区持平"}
+VERDICT_ZH = {"better": QT_TRANSLATE_NOOP("StorePanels", "好于大区"), "worse": QT_TRANSLATE_NOOP("StorePanels", "差于大区"),
+              "same": QT_TRANSLATE_NOOP("StorePanels", "与大区持平")}
 VERDICT_TONES = {"better": "good", "worse": "bad", "same": "neutral"}
 
 
@@ -753,12 +801,12 @@ class _CompareCanvas(QWidget):
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(QColor(pal.accent))
         painter.drawRoundedRect(QRectF(0, y + 8, 26, 12), 4, 4)
-        store_text = f"本店 {owner.store_name}"
+        store_text = arg(QCoreApplication.translate("StorePanels", "本店 %1"), owner.store_name)
         _draw(painter, QRectF(34, y, w * 0.5 - 40, 28), store_text, small, pal.text)
         mx = max(34 + fm.horizontalAdvance(store_text) + 28, w * 0.5)
         painter.setPen(QPen(QColor(pal.text), 3))
         painter.drawLine(QPointF(mx + 6, y + 4), QPointF(mx + 6, y + 24))
-        _draw(painter, QRectF(mx + 16, y, w - mx - 16, 28), f"大区平均 {owner.region_name}", small, pal.text)
+        _draw(painter, QRectF(mx + 16, y, w - mx - 16, 28), arg(QCoreApplication.translate("StorePanels", "大区平均 %1"), owner.region_name), small, pal.text)
 
         top = float(self.LEGEND_HEIGHT)
         for m in COMPARE_METRICS:
@@ -785,9 +833,10 @@ class _CompareCanvas(QWidget):
         _draw(painter, QRectF(line1.right() - value_w, line1.top(), value_w, line1.height()), value_text,
               value_font, strong, Qt.AlignmentFlag.AlignRight)
         title_w = _draw(painter, QRectF(line1.left(), line1.top(), line1.width() - value_w - 10, line1.height()),
-                        m.title_zh, title_font, pal.text)
-        _draw(painter, QRectF(line1.left() + title_w + 8, line1.top() + 2, line1.width() - value_w - title_w - 20,
-                              line1.height()), m.title_en, px_font(self, SMALL_PX), pal.text_dim)
+                        _tr(m.title_zh), title_font, pal.text)
+        if not english():  # English: the title itself is in English
+            _draw(painter, QRectF(line1.left() + title_w + 8, line1.top() + 2, line1.width() - value_w - title_w - 20,
+                                  line1.height()), m.title_en, px_font(self, SMALL_PX), pal.text_dim)
 
         # The bullet: a track, the store's bar, the region's marker.
         track = QRectF(r.left(), r.top() + 40, r.width(), 14)
@@ -809,16 +858,16 @@ class _CompareCanvas(QWidget):
 
         line3 = QRectF(r.left(), r.top() + 58, r.width(), 24)
         small = px_font(self, SMALL_PX + 1)
-        region_text = f"大区 {m.text(region)}" if region is not None else "大区 暂无数据"
+        region_text = arg(QCoreApplication.translate("StorePanels", "大区 %1"), m.text(region)) if region is not None else QCoreApplication.translate("StorePanels", "大区 暂无数据")
         region_w = _draw(painter, QRectF(line3.left(), line3.top(), line3.width() * 0.45, line3.height()),
                          region_text, small, pal.text_dim)
         if verdict is None:
-            words = "暂无数据 No data" if store is None else ""
+            words = paired("StorePanels", QT_TRANSLATE_NOOP("StorePanels", "暂无数据"), "No data", " ") if store is None else ""
             color = QColor(pal.text_dim)
         elif verdict == "same":
-            words, color = VERDICT_ZH["same"], QColor(pal.text_dim)
+            words, color = _tr(VERDICT_ZH["same"]), QColor(pal.text_dim)
         else:
-            words = f"{VERDICT_ZH[verdict]} · {m.diff_text(store - region)}"  # type: ignore[operator]
+            words = f"{_tr(VERDICT_ZH[verdict])} · {m.diff_text(store - region)}"  # type: ignore[operator]
             color = strong
         left = line3.left() + region_w + 16
         _draw(painter, QRectF(left, line3.top(), line3.right() - left, line3.height()), words,
@@ -830,11 +879,11 @@ class StoreKpiCompareWidget(StorePanelBase):
     a bar for the store and a marker for the region, green when better and orange when worse, said in words."""
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
-        super().__init__("本店与大区对比", "Store vs region", theme_name, parent)
+        super().__init__(QT_TRANSLATE_NOOP("StorePanels", "本店与大区对比"), "Store vs region", theme_name, parent)
         self._store: KpiRowLike | None = None
         self._region: KpiRowLike | None = None
-        self.store_name = "本店"
-        self.region_name = "大区"
+        self.store_name = QCoreApplication.translate("StorePanels", "本店")
+        self.region_name = QCoreApplication.translate("StorePanels", "大区")
         self.canvas = _CompareCanvas(self)
         self.body.addWidget(self.canvas, 1)
 
@@ -844,7 +893,7 @@ class StoreKpiCompareWidget(StorePanelBase):
         self._store, self._region = store, region
         self.store_name = store.name_zh if store is not None and getattr(store, "name_zh", "") else ""
         self.region_name = region.name_zh if region is not None and getattr(region, "name_zh", "") else ""
-        self.count_label.setText("今天 Today")
+        self.count_label.setText(paired("StorePanels", QT_TRANSLATE_NOOP("StorePanels", "今天"), "Today", " "))
         self.canvas.update()
 
     def values(self, key: str) -> tuple[float | None, float | None]:

@@ -5,19 +5,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QPointF, QRectF, Qt, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QPointF, QRectF, Qt, Slot
 from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QLabel, QScrollArea, QSizePolicy, QWidget
 
 from services.catalog import WORK_ORDER_STATUSES
 from services.model import TimelineEvent, WorkOrderDetail
+from widgets.i18n import arg, english, paired, tr
 from widgets.store_panels import (
     BIG_PX,
     BODY_PX,
     CHIP_PX,
     PLACEHOLDER,
     SMALL_PX,
-    SOURCE_NAMES_ZH,
     WORK_ORDER_TONES,
     StorePanelBase,
     chip_text_color,
@@ -26,14 +26,21 @@ from widgets.store_panels import (
     mix,
     paint_chip,
     px_font,
+    source_name,
     tone_color,
     work_order_status_zh,
 )
 
 # What happens while a work order sits in a status: the words on the line to the next step.
-PHASE_ZH = {"checked_in": "等待", "in_service": "维修", "quality_check": "质检", "done": "等待交车"}
+_CTX = "Timeline"  # the translation context (a name, so lupdate does not take it for a source text)
+PHASE_ZH = {"checked_in": QT_TRANSLATE_NOOP("Timeline", "等待"), "in_service": QT_TRANSLATE_NOOP("Timeline", "维修"),
+            "quality_check": QT_TRANSLATE_NOOP("Timeline", "质检"), "done": QT_TRANSLATE_NOOP("Timeline", "等待交车")}
 # Steps still to come, said as "to do".
-UPCOMING_ZH = {"in_service": "待维修", "quality_check": "待质检", "done": "待完工", "delivered": "待交车"}
+UPCOMING_ZH = {"in_service": QT_TRANSLATE_NOOP("Timeline", "待维修"), "quality_check": QT_TRANSLATE_NOOP("Timeline", "待质检"),
+               "done": QT_TRANSLATE_NOOP("Timeline", "待完工"), "delivered": QT_TRANSLATE_NOOP("Timeline", "待交车")}
+# "已等待 25 分钟": the running span after the current step.
+RUNNING_ZH = {"checked_in": QT_TRANSLATE_NOOP("Timeline", "已等待"), "in_service": QT_TRANSLATE_NOOP("Timeline", "已维修"),
+              "quality_check": QT_TRANSLATE_NOOP("Timeline", "已质检"), "done": QT_TRANSLATE_NOOP("Timeline", "已等待交车")}
 CLOSED = ("delivered", "cancelled")
 
 
@@ -74,24 +81,25 @@ def build_timeline(detail: WorkOrderDetail, now: datetime | None = None
     gaps: list[TimelineGap | None] = []
     for n, e in enumerate(events):
         last = n == len(events) - 1
-        who = " · ".join(x for x in (e.actor, SOURCE_NAMES_ZH.get(e.source, e.source)) if x)
+        who = " · ".join(x for x in (e.actor, source_name(e.source)) if x)
         steps.append(TimelineStep(e.status, work_order_status_zh(e.status), hm(e.at),
-                                  f"{e.at.month}月{e.at.day}日" if e.at.date() != first_day else "", who,
+                                  arg(QCoreApplication.translate("Timeline", "%1月%2日"), e.at.month, e.at.day) if e.at.date() != first_day else "", who,
                                   current=last, future=False))
         if not last:
             minutes = (events[n + 1].at - e.at).total_seconds() / 60
-            phase = PHASE_ZH.get(e.status, "")
+            phase = tr(_CTX, PHASE_ZH[e.status]) if e.status in PHASE_ZH else ""
             gaps.append(TimelineGap(f"{phase} {minutes_text(minutes)}".strip(), _gap_tone(e.status, minutes), False))
         elif detail.status not in CLOSED and e.status in PHASE_ZH and now is not None:
             minutes = (now - e.at).total_seconds() / 60
-            gaps.append(TimelineGap(f"已{PHASE_ZH[e.status]} {minutes_text(minutes)}",
+            gaps.append(TimelineGap(f"{tr(_CTX, RUNNING_ZH[e.status])} {minutes_text(minutes)}",
                                     _gap_tone(e.status, minutes), True))
         else:
             gaps.append(None)
     status = events[-1].status if events else detail.status
     if detail.status not in CLOSED and status in WORK_ORDER_STATUSES:
         for upcoming in WORK_ORDER_STATUSES[WORK_ORDER_STATUSES.index(status) + 1:]:
-            steps.append(TimelineStep(upcoming, UPCOMING_ZH.get(upcoming, upcoming), "", "", "", False, True))
+            title = tr(_CTX, UPCOMING_ZH[upcoming]) if upcoming in UPCOMING_ZH else upcoming
+            steps.append(TimelineStep(upcoming, title, "", "", "", False, True))
             gaps.append(None)
     return steps, gaps
 
@@ -139,7 +147,7 @@ class _TimelineCanvas(QWidget):
             painter.setFont(px_font(self, BODY_PX))
             painter.setPen(QColor(pal.text_dim))
             painter.drawText(self.rect().adjusted(8, 8, -8, -8), int(Qt.AlignmentFlag.AlignLeft),
-                             "还没有记录\nNo events yet")
+                             paired("Timeline", QT_TRANSLATE_NOOP("Timeline", "还没有记录"), "No events yet", "\n"))
             painter.end()
             return
         w = self.width()
@@ -198,7 +206,7 @@ class _TimelineCanvas(QWidget):
             painter.drawText(QRectF(text_x, top + 4, w - text_x, 32),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), step.title)
             if step.current:
-                paint_chip(painter, text_x + title_w + 12, top + 20, "当前", QColor(pal.accent),
+                paint_chip(painter, text_x + title_w + 12, top + 20, QCoreApplication.translate("Timeline", "当前"), QColor(pal.accent),
                            px_font(self, CHIP_PX - 1, bold=True), pal)
             if step.who:
                 painter.setFont(small)
@@ -216,7 +224,7 @@ class _TimelineCanvas(QWidget):
                 gap_top = top + self.ROW_H - 2
                 painter.drawText(QRectF(text_x, gap_top, w - text_x, self.GAP_H),
                                  int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-                                 f"↓ {gap.text}" + ("（进行中）" if gap.running else ""))
+                                 f"↓ {gap.text}" + (QCoreApplication.translate("Timeline", "（进行中）") if gap.running else ""))
         painter.end()
 
 
@@ -226,7 +234,7 @@ class WorkOrderTimelineWidget(StorePanelBase):
     the steps still to come greyed out."""
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
-        super().__init__("工单进度", "Work order", theme_name, parent)
+        super().__init__(QT_TRANSLATE_NOOP("StorePanels", "工单进度"), "Work order", theme_name, parent)
         self._detail: WorkOrderDetail | None = None
         self._now: datetime | None = None
 
@@ -284,20 +292,21 @@ class WorkOrderTimelineWidget(StorePanelBase):
             self.count_label.setText("")
             self.canvas.set_rows([], [])
             return
-        self.count_label.setText(f"工单 #{detail.id}")
+        self.count_label.setText(arg(QCoreApplication.translate("Timeline", "工单 #%1"), detail.id))
         self.plate_label.setText(detail.plate)
         self.status_label.setText(work_order_status_zh(detail.status))
         self.status_label.show()
         self.amount_label.setText(f"¥{detail.amount:,.0f}")
-        services = "、".join(detail.services) or PLACEHOLDER
+        services = (", " if english() else "、").join(detail.services) or PLACEHOLDER
         self.customer_label.setText(f"{detail.customer} · {services}")
-        self.rating_label.setText(f"客户评分 {detail.rating} 分" if detail.rating is not None else "尚未评价")
-        info = [detail.store_name, f"到店 {hm(detail.checked_in_at)}"]
+        self.rating_label.setText(arg(QCoreApplication.translate("Timeline", "客户评分 %1 分"), detail.rating) if detail.rating is not None
+                                  else QCoreApplication.translate("Timeline", "尚未评价"))
+        info = [detail.store_name, arg(QCoreApplication.translate("Timeline", "到店 %1"), hm(detail.checked_in_at))]
         if detail.booked_for is not None:
-            info.insert(1, f"预约 {hm(detail.booked_for)}")
+            info.insert(1, arg(QCoreApplication.translate("Timeline", "预约 %1"), hm(detail.booked_for)))
         self.info_label.setText(" · ".join(info))
         parts = "、".join(f"{name} ×{qty}" for name, qty in detail.parts)
-        self.parts_label.setText(f"配件：{parts}" if parts else "配件：未用配件")
+        self.parts_label.setText(arg(QCoreApplication.translate("Timeline", "配件：%1"), parts) if parts else QCoreApplication.translate("Timeline", "配件：未用配件"))
         self._style_dynamic()
         self.canvas.set_rows(*build_timeline(detail, self._now))
 

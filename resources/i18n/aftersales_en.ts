@@ -2,6 +2,93 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="en" sourcelanguage="zh_CN">
 <context>
+    <name>AlertFeed</name>
+    <message>
+        <source>严重</source>
+        <translation>Critical</translation>
+    </message>
+    <message>
+        <source>警告</source>
+        <translation>Warning</translation>
+    </message>
+    <message>
+        <source>提示</source>
+        <translation>Info</translation>
+    </message>
+    <message>
+        <source>确认</source>
+        <translation>Acknowledge</translation>
+    </message>
+    <message>
+        <source>确认中…</source>
+        <translation>Acknowledging…</translation>
+    </message>
+    <message>
+        <source>刚刚</source>
+        <translation>just now</translation>
+    </message>
+    <message>
+        <source>%1 分钟前</source>
+        <translation>%1 min ago</translation>
+    </message>
+    <message>
+        <source>%1 小时前</source>
+        <translation>%1 h ago</translation>
+    </message>
+    <message>
+        <source>%1 天前</source>
+        <translation>%1 d ago</translation>
+    </message>
+    <message>
+        <source>已解除 · %1</source>
+        <translation>Resolved · %1</translation>
+    </message>
+    <message>
+        <source>已确认 · %1</source>
+        <translation>Acknowledged · %1</translation>
+    </message>
+    <message>
+        <source>%1 · 未确认</source>
+        <translation>%1 · Open</translation>
+    </message>
+    <message>
+        <source>告警</source>
+        <translation>Alerts</translation>
+    </message>
+    <message>
+        <source>只看这一级的告警</source>
+        <translation>Show only this severity</translation>
+    </message>
+    <message>
+        <source>全部告警</source>
+        <translation>All alerts</translation>
+    </message>
+    <message>
+        <source>没有告警</source>
+        <translation>No alerts</translation>
+    </message>
+    <message>
+        <source>全部 %1</source>
+        <translation>All %1</translation>
+    </message>
+    <message>
+        <source>%1 条未确认</source>
+        <translation>%1 not acknowledged</translation>
+    </message>
+    <message>
+        <source>全部已确认</source>
+        <translation>All acknowledged</translation>
+    </message>
+    <message>
+        <source>告警 · %1 条未确认</source>
+        <translation>Alerts · %1 not acknowledged</translation>
+    </message>
+    <message>
+        <source>没有%1告警</source>
+        <translation>No %1 alerts</translation>
+    </message>
+</context>
+<context>
     <name>Bootstrap</name>
     <message>
         <source>正在检查数据库结构…</source>
@@ -139,6 +226,29 @@
     </message>
 </context>
 <context>
+    <name>EventSource</name>
+    <message>
+        <source>门店终端</source>
+        <translation>Store terminal</translation>
+    </message>
+    <message>
+        <source>服务顾问</source>
+        <translation>Service advisor</translation>
+    </message>
+    <message>
+        <source>技师</source>
+        <translation>Technician</translation>
+    </message>
+    <message>
+        <source>系统</source>
+        <translation>System</translation>
+    </message>
+    <message>
+        <source>历史导入</source>
+        <translation>Imported history</translation>
+    </message>
+</context>
+<context>
     <name>KpiTile</name>
     <message>
         <source>工位利用率</source>
@@ -150,7 +260,7 @@
     </message>
     <message>
         <source>客户等待时长</source>
-        <translation>Customer waiting time</translation>
+        <translation>Waiting time</translation>
     </message>
     <message>
         <source>从到店（或预约时间）到开始维修的平均时长</source>
@@ -174,7 +284,7 @@
     </message>
     <message>
         <source>客户满意度</source>
-        <translation>Customer satisfaction (CSI)</translation>
+        <translation>Satisfaction (CSI)</translation>
     </message>
     <message>
         <source>客户评分的平均值，满分 100</source>
@@ -370,7 +480,7 @@
     </message>
     <message>
         <source>离线（15 分钟无数据）</source>
-        <translation>Offline (no data for 15 min)</translation>
+        <translation>Offline (15 min)</translation>
     </message>
     <message>
         <source>圆越大，在修车辆越多（0 … %1+ 台）</source>
@@ -485,6 +595,100 @@
     </message>
 </context>
 <context>
+    <name>RankingPanel</name>
+    <message>
+        <source>排名</source>
+        <translation>Ranking</translation>
+    </message>
+</context>
+<context>
+    <name>ScheduleBoard</name>
+    <message>
+        <source>计划</source>
+        <translation>Planned</translation>
+    </message>
+    <message>
+        <source>进行中</source>
+        <translation>In progress</translation>
+    </message>
+    <message>
+        <source>已完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>维修</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>质检</source>
+        <translation>QC</translation>
+    </message>
+    <message>
+        <source>工位</source>
+        <translation>Bays</translation>
+    </message>
+    <message>
+        <source>技师</source>
+        <translation>Technicians</translation>
+    </message>
+    <message>
+        <source>质检 %1</source>
+        <translation>QC %1</translation>
+    </message>
+    <message>
+        <source>现在 %1</source>
+        <translation>Now %1</translation>
+    </message>
+    <message>
+        <source>拖动“计划”任务可改时间或工位</source>
+        <translation>Drag a planned job to change its time or bay</translation>
+    </message>
+    <message>
+        <source>现在</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>今日排班</source>
+        <translation>Today's schedule</translation>
+    </message>
+    <message>
+        <source>全部</source>
+        <translation>All</translation>
+    </message>
+    <message>
+        <source>未能调整 %1</source>
+        <translation>Could not move %1</translation>
+    </message>
+    <message>
+        <source>时间：%1 – %2</source>
+        <translation>Time: %1 – %2</translation>
+    </message>
+    <message>
+        <source>工位：%1</source>
+        <translation>Bay: %1</translation>
+    </message>
+    <message>
+        <source>技师：%1</source>
+        <translation>Technician: %1</translation>
+    </message>
+    <message>
+        <source>工单 #%1</source>
+        <translation>Work order #%1</translation>
+    </message>
+    <message>
+        <source>拖动可调整时间或工位</source>
+        <translation>Drag to change the time or bay</translation>
+    </message>
+    <message>
+        <source>待确认</source>
+        <translation>Pending</translation>
+    </message>
+</context>
+<context>
     <name>StorePageWidget</name>
     <message>
         <source>在修车辆</source>
@@ -492,7 +696,7 @@
     </message>
     <message>
         <source>今日预约</source>
-        <translation>Today's bookings</translation>
+        <translation>Today&apos;s bookings</translation>
     </message>
     <message>
         <source>技师</source>
@@ -505,6 +709,420 @@
     <message>
         <source>今日</source>
         <translation>Today</translation>
+    </message>
+</context>
+<context>
+    <name>StorePanels</name>
+    <message>
+        <source>已预约</source>
+        <translation>Booked</translation>
+    </message>
+    <message>
+        <source>已到店</source>
+        <translation>Arrived</translation>
+    </message>
+    <message>
+        <source>已取消</source>
+        <translation>Cancelled</translation>
+    </message>
+    <message>
+        <source>未到店</source>
+        <translation>No-show</translation>
+    </message>
+    <message>
+        <source>电话</source>
+        <translation>Phone</translation>
+    </message>
+    <message>
+        <source>微信</source>
+        <translation>WeChat</translation>
+    </message>
+    <message>
+        <source>顾问代约</source>
+        <translation>By advisor</translation>
+    </message>
+    <message>
+        <source>他店转介</source>
+        <translation>Referred by another store</translation>
+    </message>
+    <message>
+        <source>忙碌</source>
+        <translation>Busy</translation>
+    </message>
+    <message>
+        <source>空闲</source>
+        <translation>Idle</translation>
+    </message>
+    <message>
+        <source>午休</source>
+        <translation>Lunch</translation>
+    </message>
+    <message>
+        <source>休息</source>
+        <translation>Off</translation>
+    </message>
+    <message>
+        <source>逾期未到</source>
+        <translation>Overdue</translation>
+    </message>
+    <message>
+        <source>已接车</source>
+        <translation>Checked in</translation>
+    </message>
+    <message>
+        <source>维修中</source>
+        <translation>In service</translation>
+    </message>
+    <message>
+        <source>质检中</source>
+        <translation>In QC</translation>
+    </message>
+    <message>
+        <source>已完工</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>已交车</source>
+        <translation>Delivered</translation>
+    </message>
+    <message>
+        <source>保养</source>
+        <translation>Maintenance</translation>
+    </message>
+    <message>
+        <source>电气</source>
+        <translation>Electrical</translation>
+    </message>
+    <message>
+        <source>机修</source>
+        <translation>Mechanical</translation>
+    </message>
+    <message>
+        <source>钣金</source>
+        <translation>Body</translation>
+    </message>
+    <message>
+        <source>喷漆</source>
+        <translation>Paint</translation>
+    </message>
+    <message>
+        <source>轮胎</source>
+        <translation>Tyres</translation>
+    </message>
+    <message>
+        <source>诊断</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <source>举升工位</source>
+        <translation>Lift bay</translation>
+    </message>
+    <message>
+        <source>四轮定位工位</source>
+        <translation>Alignment bay</translation>
+    </message>
+    <message>
+        <source>钣金工位</source>
+        <translation>Body bay</translation>
+    </message>
+    <message>
+        <source>烤漆房</source>
+        <translation>Paint booth</translation>
+    </message>
+    <message>
+        <source>洗车质检工位</source>
+        <translation>Wash/QC</translation>
+    </message>
+    <message>
+        <source>%1 小时</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>不到 1 分钟</source>
+        <translation>under 1 min</translation>
+    </message>
+    <message>
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 天 %2 小时</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>%1 天</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>%1 小时 %2 分</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>在店车辆</source>
+        <translation>Vehicles in the workshop</translation>
+    </message>
+    <message>
+        <source>店里现在没有车辆</source>
+        <translation>No vehicles in the workshop</translation>
+    </message>
+    <message>
+        <source>已等 %1</source>
+        <translation>Waited %1</translation>
+    </message>
+    <message>
+        <source>共 %1 台 · 等待 %2 台</source>
+        <translation>%1 vehicles · %2 waiting</translation>
+    </message>
+    <message>
+        <source>%1 到店</source>
+        <translation>In at %1</translation>
+    </message>
+    <message>
+        <source>今日预约</source>
+        <translation>Today's bookings</translation>
+    </message>
+    <message>
+        <source>今天没有预约</source>
+        <translation>No bookings today</translation>
+    </message>
+    <message>
+        <source>共 %1 单 · 已到店 %2</source>
+        <translation>%1 bookings · %2 arrived</translation>
+    </message>
+    <message>
+        <source> · 逾期 %1</source>
+        <translation> · %1 overdue</translation>
+    </message>
+    <message>
+        <source>已过 %1</source>
+        <translation>%1 late</translation>
+    </message>
+    <message>
+        <source>技师</source>
+        <translation>Technicians</translation>
+    </message>
+    <message>
+        <source>今天没有排班的技师</source>
+        <translation>No technicians on duty today</translation>
+    </message>
+    <message>
+        <source>%1 级</source>
+        <translation>Level %1</translation>
+    </message>
+    <message>
+        <source>忙碌 %1 · 空闲 %2</source>
+        <translation>Busy %1 · Idle %2</translation>
+    </message>
+    <message>
+        <source> · 午休 %1</source>
+        <translation> · Lunch %1</translation>
+    </message>
+    <message>
+        <source>工单 #%1 ›</source>
+        <translation>Order #%1 ›</translation>
+    </message>
+    <message>
+        <source>工位利用率</source>
+        <translation>Bay utilization</translation>
+    </message>
+    <message>
+        <source>高</source>
+        <translation>higher by</translation>
+    </message>
+    <message>
+        <source>低</source>
+        <translation>lower by</translation>
+    </message>
+    <message>
+        <source>%1 个百分点</source>
+        <translation>%1 pts</translation>
+    </message>
+    <message>
+        <source>客户等待</source>
+        <translation>Waiting time</translation>
+    </message>
+    <message>
+        <source>多等</source>
+        <translation>longer by</translation>
+    </message>
+    <message>
+        <source>少等</source>
+        <translation>shorter by</translation>
+    </message>
+    <message>
+        <source>日均接车</source>
+        <translation>Vehicles a day</translation>
+    </message>
+    <message>
+        <source>%1 台</source>
+        <translation>%1 vehicles</translation>
+    </message>
+    <message>
+        <source>多</source>
+        <translation>more by</translation>
+    </message>
+    <message>
+        <source>少</source>
+        <translation>less by</translation>
+    </message>
+    <message>
+        <source>日均产值</source>
+        <translation>Output a day</translation>
+    </message>
+    <message>
+        <source>客户满意度</source>
+        <translation>Satisfaction (CSI)</translation>
+    </message>
+    <message>
+        <source>%1 分</source>
+        <translation>%1 pts</translation>
+    </message>
+    <message>
+        <source>好于大区</source>
+        <translation>Better</translation>
+    </message>
+    <message>
+        <source>差于大区</source>
+        <translation>Worse</translation>
+    </message>
+    <message>
+        <source>与大区持平</source>
+        <translation>Level with region</translation>
+    </message>
+    <message>
+        <source>本店 %1</source>
+        <translation>This store %1</translation>
+    </message>
+    <message>
+        <source>大区平均 %1</source>
+        <translation>Region average %1</translation>
+    </message>
+    <message>
+        <source>大区 %1</source>
+        <translation>Region %1</translation>
+    </message>
+    <message>
+        <source>大区 暂无数据</source>
+        <translation>Region: no data</translation>
+    </message>
+    <message>
+        <source>暂无数据</source>
+        <translation>No data</translation>
+    </message>
+    <message>
+        <source>本店与大区对比</source>
+        <translation>Store vs region</translation>
+    </message>
+    <message>
+        <source>本店</source>
+        <translation>This store</translation>
+    </message>
+    <message>
+        <source>大区</source>
+        <translation>Region</translation>
+    </message>
+    <message>
+        <source>今天</source>
+        <translation>Today</translation>
+    </message>
+    <message>
+        <source>工单进度</source>
+        <translation>Work order</translation>
+    </message>
+</context>
+<context>
+    <name>Timeline</name>
+    <message>
+        <source>等待</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>维修</source>
+        <translation>In service</translation>
+    </message>
+    <message>
+        <source>质检</source>
+        <translation>QC</translation>
+    </message>
+    <message>
+        <source>等待交车</source>
+        <translation>Waiting for pickup</translation>
+    </message>
+    <message>
+        <source>待维修</source>
+        <translation>Service</translation>
+    </message>
+    <message>
+        <source>待质检</source>
+        <translation>QC</translation>
+    </message>
+    <message>
+        <source>待完工</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>待交车</source>
+        <translation>Delivery</translation>
+    </message>
+    <message>
+        <source>已等待</source>
+        <translation>Waiting for</translation>
+    </message>
+    <message>
+        <source>已维修</source>
+        <translation>In service for</translation>
+    </message>
+    <message>
+        <source>已质检</source>
+        <translation>In QC for</translation>
+    </message>
+    <message>
+        <source>已等待交车</source>
+        <translation>Waiting for pickup for</translation>
+    </message>
+    <message>
+        <source>%1月%2日</source>
+        <translation>%1/%2</translation>
+    </message>
+    <message>
+        <source>还没有记录</source>
+        <translation>No events yet</translation>
+    </message>
+    <message>
+        <source>当前</source>
+        <translation>Now</translation>
+    </message>
+    <message>
+        <source>（进行中）</source>
+        <translation> (ongoing)</translation>
+    </message>
+    <message>
+        <source>工单 #%1</source>
+        <translation>Work order #%1</translation>
+    </message>
+    <message>
+        <source>客户评分 %1 分</source>
+        <translation>Customer rating %1</translation>
+    </message>
+    <message>
+        <source>尚未评价</source>
+        <translation>Not rated yet</translation>
+    </message>
+    <message>
+        <source>到店 %1</source>
+        <translation>Arrived %1</translation>
+    </message>
+    <message>
+        <source>预约 %1</source>
+        <translation>Booked for %1</translation>
+    </message>
+    <message>
+        <source>配件：%1</source>
+        <translation>Parts: %1</translation>
+    </message>
+    <message>
+        <source>配件：未用配件</source>
+        <translation>Parts: none used</translation>
     </message>
 </context>
 <context>

@@ -94,3 +94,28 @@ def test_chinese(qapp):
 
 def test_unknown_language_falls_back_to_chinese(qapp):
     assert i18n.install_language(qapp, "xx") == "zh_CN"
+
+
+def test_english_remaining_widgets(qapp):
+    from datetime import datetime, timedelta
+
+    from widgets import alert_feed, store_panels, timeline
+    from widgets.schedule_board import ScheduleBoardWidget
+
+    assert i18n.install_language(qapp, "en") == "en"
+    feed = alert_feed.AlertFeedWidget()
+    assert alert_feed.ack_text() == "Acknowledge"
+    assert feed.badge_text == "Alerts"
+    now = datetime(2026, 3, 2, 10, 0)
+    assert alert_feed.time_ago(now - timedelta(minutes=3), now) == "3 min ago"
+    techs = store_panels.TechniciansWidget()
+    assert store_panels.tech_state_name("busy") == "Busy"
+    assert techs.title_label.text() == "Technicians" and techs.title_en_label.isHidden()
+    assert store_panels.minutes_text(72) == "1 h 12 min"
+    assert timeline.WorkOrderTimelineWidget().title_label.text() == "Work order"
+    assert [QApplication.translate("Timeline", s) for s in timeline.UPCOMING_ZH.values()] == \
+        ["Service", "QC", "Done", "Delivery"]
+    board = ScheduleBoardWidget()
+    assert board.mode_buttons["bays"].text() == "Bays"
+    for w in (feed, techs, board):
+        w.deleteLater()

@@ -191,7 +191,7 @@ class ConsoleWindow(QMainWindow):
         """A sensible first layout: the map takes about half the width, the KPI wall a band on top."""
         width, height = self.width(), self.height()
         if "map" in self.docks:
-            self.resizeDocks([self.docks["map"]], [int(width * 0.48)], Qt.Orientation.Horizontal)
+            self.resizeDocks([self.docks["map"]], [int(width * 0.42)], Qt.Orientation.Horizontal)
         if "alerts" in self.docks:
             self.resizeDocks([self.docks["alerts"]], [int(width * 0.2)], Qt.Orientation.Horizontal)
         if "wall" in self.docks:

@@ -174,6 +174,8 @@ class ConsolePresenter(QObject):
         for widget in (self.map, self.wall, self.alerts, self.trend, self.ranking):
             if hasattr(widget, "set_theme"):
                 widget.set_theme(self.theme)
+        for wide in (self.ranking, self.trend):  # may scroll sideways rather than squeeze the map
+            wide.setMinimumWidth(480)
         overview = QSplitter(Qt.Orientation.Vertical)
         tabs = QTabWidget()
         tabs.addTab(self.ranking, translate("ConsolePresenter", "排名与差距"))

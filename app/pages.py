@@ -65,7 +65,7 @@ class StorePageWidget(QWidget):
         self.compare.set_kpis(view.kpis, view.region_kpis)
         self.board.set_day(view.day_start, view.day_end)
         self.board.set_lanes(view.lanes)
-        self.board.setMinimumHeight(min(900, self.board.height_for_all_lanes()))
+        self.board.setMinimumHeight(min(520, self.board.height_for_all_lanes()))  # fits a 1080-line screen
         self.board.set_jobs(view.jobs)
         self.board.set_now(now)
         self.vehicles.set_vehicles(view.vehicles)

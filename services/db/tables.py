@@ -393,3 +393,39 @@ class AuditLog(Base):
     entity_id: Mapped[str | None]
     details: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
     __table_args__ = (Index("audit_log_entity_ix", "entity", "entity_id"),)
+
+
+class Scenario(Base):
+    __tablename__ = "scenario"
+    id: Mapped[int] = _id(BigInteger)
+    name: Mapped[str]
+    policy: Mapped[str]
+    start_date: Mapped[date]
+    days: Mapped[int]
+    seed: Mapped[int] = mapped_column(BigInteger)
+    stores: Mapped[int]
+    elapsed_s: Mapped[float | None]
+    params: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+    created_by: Mapped[str] = mapped_column(server_default="SESSION_USER")
+    created_at: Mapped[datetime] = mapped_column(server_default="now()")
+
+
+class ScenarioKpi(Base):
+    __tablename__ = "scenario_kpi"
+    scenario_id: Mapped[int] = mapped_column(BigInteger, ForeignKey("scenario.id", ondelete="CASCADE"),
+                                             primary_key=True)
+    region_id: Mapped[int | None] = mapped_column(SmallInteger, ForeignKey("region.id"))
+    stores: Mapped[int]
+    store_days: Mapped[int]
+    work_orders: Mapped[int]
+    utilization: Mapped[float]
+    wait_hours: Mapped[float]
+    vehicles_per_store_day: Mapped[float]
+    output_per_store_day: Mapped[float]
+    output_per_technician_day: Mapped[float]
+    csi: Mapped[float | None]
+    rework_rate: Mapped[float]
+    cross_store_per_day: Mapped[float]
+    cross_store_share: Mapped[float]
+    balked: Mapped[int]
+    extra: Mapped[dict[str, Any]] = mapped_column(server_default="{}")

@@ -64,7 +64,8 @@ def test_orm_models_match_the_migrated_database(database):
         # Exclusion constraints, expression indexes and the kpi/terminal schemas are SQL-only by design.
         return not (type_ == "index" and name and name.endswith(("_start_ix", "_slot_ix", "_one_open_ix",
                                                                    "_pending_ix", "_open_ix", "_received_ix",
-                                                                   "_bay_ix", "_technician_ix")))
+                                                                   "_bay_ix", "_technician_ix", "_created_ix",
+                                                                   "_scope_ix")))
 
     with database.engine.connect() as conn:
         ctx = MigrationContext.configure(conn, opts={"include_object": include, "compare_type": False})

@@ -195,3 +195,116 @@ class WorkOrderDetail:
     events: tuple[TimelineEvent, ...]
     parts: tuple[tuple[str, int], ...]
     rating: int | None
+
+
+# --- smart booking, dispatch and the replay (issue 4) ----------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Reason:
+    """One factor of a recommendation, explained in one plain line (both languages, the screen picks one).
+
+    `factor` is a stable key (distance, wait, capability, price, skill, load, rating, ...); `points` is what the
+    factor contributed to the score (higher is better) so screens can draw it.
+    """
+
+    factor: str
+    points: float
+    zh: str
+    en: str
+
+
+@dataclass(frozen=True, slots=True)
+class StoreRecommendation:
+    """A store that can do the work, ranked by a transparent score; `reasons` has one line per factor."""
+
+    store_id: int
+    code: str
+    name_zh: str
+    name_en: str
+    city_zh: str
+    distance_km: float
+    travel_minutes: int
+    earliest_start: datetime | None  # the first free slot inside the wished window, None when there is none
+    predicted_wait_minutes: int  # at that start, from the store's plan and queue (not its average)
+    list_price: float
+    price: float  # after the off-peak discount of that slot
+    discount_pct: float
+    score: float  # 0..100, higher is better
+    reasons: tuple[Reason, ...]
+    capable: bool = True  # False: shown greyed with the reason (missing skill, bay kind or parts)
+
+
+@dataclass(frozen=True, slots=True)
+class SlotOffer:
+    """A free slot of a store for given services: a start at which a suitable bay and technician are free."""
+
+    store_id: int
+    start: datetime
+    end: datetime
+    bay_id: int
+    technician_id: int
+    predicted_load: float  # 0..1 of the store's capacity in that hour, from its plan
+    list_price: float
+    price: float
+    discount_pct: float
+    pricing_rule: str | None  # the name of the off-peak rule that applied
+
+
+@dataclass(frozen=True, slots=True)
+class PricingRule:
+    """An off-peak rule: slots whose predicted load is below `load_below` get `discount_pct` off, on the given
+    weekdays (0 = Monday) and hours [hour_from, hour_to). The best (largest) applicable discount wins."""
+
+    id: int | None
+    name: str
+    load_below: float  # 0..1
+    discount_pct: float  # 0..50
+    weekdays: tuple[int, ...] = (0, 1, 2, 3, 4, 5, 6)
+    hour_from: int = 0
+    hour_to: int = 24
+    active: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class BookingConfirmation:
+    booking_id: int
+    store_id: int
+    start: datetime
+    end: datetime
+    bay_id: int
+    technician_id: int
+    list_price: float
+    price: float
+    discount_pct: float
+
+
+class SlotTaken(DomainError):
+    """Someone else booked the slot a moment ago; `alternatives` are the next best free slots."""
+
+    def __init__(self, message: str, alternatives: tuple[SlotOffer, ...] = ()) -> None:
+        super().__init__(message)
+        self.alternatives = alternatives
+
+
+class MoveRefused(DomainError):
+    """A planner's move on the board breaks a rule (bay kind, skill, shift, break, overlap)."""
+
+
+@dataclass(frozen=True, slots=True)
+class ScenarioKpiRow:
+    """KPIs of one scope (nation or a region) under one replayed policy."""
+
+    scenario_id: int
+    policy: str
+    region_code: str | None  # None = the nation
+    utilization: float
+    wait_hours: float
+    vehicles_per_store_day: float
+    output_per_store_day: float
+    output_per_technician_day: float
+    csi: float | None
+    rework_rate: float
+    cross_store_per_day: float
+    cross_store_share: float
+    balked: int
+    work_orders: int

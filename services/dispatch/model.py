@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from services.model import Reason
+
 # A job needing bay kind K may run on any bay whose kind is in BAY_ACCEPTS[K] (same rule as the SQL
 # terminal.bay_accepts and the simulation).
 BAY_ACCEPTS: dict[str, tuple[str, ...]] = {
@@ -124,5 +126,5 @@ class EarlierNotice:
 class TechRecommendation:
     tech_id: int
     score: float  # higher is better, 0..100
-    reasons: tuple[str, ...]  # one plain line per factor (skill match, current load, rating)
+    reasons: tuple[Reason, ...]  # one plain line per factor (skill match, current load, rating)
     earliest_start: int | None  # when this technician could start the job (with a suitable bay), or None

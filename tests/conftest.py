@@ -10,7 +10,9 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
-TEST_DATABASE = "aftersales_test"
+# AFTERSALES_TEST_DB_SUFFIX gives parallel test runs on one server databases of their own.
+DB_SUFFIX = os.environ.get("AFTERSALES_TEST_DB_SUFFIX", "")
+TEST_DATABASE = "aftersales_test" + DB_SUFFIX
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +47,7 @@ def make_scratch_database(database, name: str, migrated: bool = True):
     from services.db import embedded, migrate
     from services.db.engine import open_database
 
+    name += DB_SUFFIX
     if database.embedded:
         embedded.drop_database(database.maintenance_conninfo, name)
         db = open_database(load_config(), name)

@@ -151,6 +151,8 @@ class App:
             self.alert_timer.stop()
         if self.listener is not None:
             self.listener.stop()
+        if self.presenter is not None:
+            self.presenter.shutdown()  # running solves, before the pools
         self.runner.wait(10000)
         for db in (self.db, self.prepared.db if self.prepared else None):
             if db is not None:

@@ -77,6 +77,8 @@ class ConsoleWindow(QMainWindow):
     sig_closing = Signal()
     sig_language_requested = Signal(str)  # 'zh_CN' or 'en'
     sig_restart_requested = Signal()
+    sig_booking_requested = Signal()
+    sig_pricing_requested = Signal()
 
     def __init__(self, edition: str, user_title: str) -> None:
         super().__init__()
@@ -104,6 +106,15 @@ class ConsoleWindow(QMainWindow):
             bar.addAction(action)
         self.breadcrumb = BreadcrumbWidget()
         bar.addWidget(self.breadcrumb)
+        self.booking_action = QAction(translate("ConsoleWindow", "＋ 预约"), self)
+        self.booking_action.setToolTip(translate("ConsoleWindow", "为客户推荐门店和时段并预约"))
+        self.booking_action.triggered.connect(self.sig_booking_requested)
+        self.pricing_action = QAction(translate("ConsoleWindow", "低峰定价"), self)
+        self.pricing_action.setToolTip(translate("ConsoleWindow", "低峰时段的折扣规则"))
+        self.pricing_action.triggered.connect(self.sig_pricing_requested)
+        bar.addSeparator()
+        bar.addAction(self.booking_action)
+        bar.addAction(self.pricing_action)
         self.screens_button = QToolButton()
         self.screens_button.setText(translate("ConsoleWindow", "多屏"))
         self.screens_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

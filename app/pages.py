@@ -4,11 +4,22 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QLabel, QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QHBoxLayout,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
 
 from services.network import CHINA
 from services.store_day import StoreDayView
+from widgets import theme as theme_mod
 from widgets.schedule_board import ScheduleBoardWidget
 from widgets.store_panels import (
     BookingsWidget,
@@ -19,16 +30,96 @@ from widgets.store_panels import (
 from widgets.timeline import WorkOrderTimelineWidget
 
 
+class PlanningBar(QWidget):
+    """The store page's actions: book a customer, re-plan the day (with progress and a cancel button), re-plan by
+    itself on events; and one plain sentence saying what the last action did."""
+
+    sig_book_requested = Signal()
+    sig_replan_requested = Signal()
+    sig_cancel_requested = Signal()
+    sig_auto_replan_changed = Signal(bool)
+
+    def __init__(self, theme: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        p = theme_mod.palette(theme)
+        self.book_button = QPushButton(self.tr("新建预约"), objectName="primaryAction")
+        self.replan_button = QPushButton(self.tr("重新排班"), objectName="action")
+        self.cancel_button = QPushButton(self.tr("停止排班"), objectName="action")
+        self.auto_box = QCheckBox(self.tr("有变化时自动排班"))
+        self.progress = QProgressBar()
+        self.progress.setTextVisible(False)
+        self.progress.setFixedWidth(140)
+        self.status = QLabel(objectName="planStatus")
+        self.status.setWordWrap(True)
+        for button in (self.book_button, self.replan_button, self.cancel_button):
+            button.setCursor(Qt.CursorShape.PointingHandCursor)
+            button.setMinimumHeight(40)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(12)
+        row.addWidget(self.book_button)
+        row.addWidget(self.replan_button)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.progress)
+        row.addWidget(self.status, 1)
+        row.addWidget(self.auto_box)
+        self.setStyleSheet(f"""
+            QPushButton#primaryAction {{ color: {p.button_text}; background: {p.button}; border: none;
+                border-radius: 8px; padding: 6px 20px; font-size: 17px; font-weight: 700; }}
+            QPushButton#action {{ color: {p.text}; background: {p.surface_alt}; border: 1px solid {p.border};
+                border-radius: 8px; padding: 6px 18px; font-size: 16px; }}
+            QPushButton#action:hover, QPushButton#primaryAction:hover {{ border: 1px solid {p.accent}; }}
+            QPushButton:disabled {{ color: {p.text_dim}; }}
+            QLabel#planStatus {{ color: {p.text}; font-size: 15px; }}
+            QCheckBox {{ color: {p.text}; font-size: 15px; }}
+        """)
+        self.book_button.clicked.connect(self.sig_book_requested)
+        self.replan_button.clicked.connect(self.sig_replan_requested)
+        self.cancel_button.clicked.connect(self.sig_cancel_requested)
+        self.auto_box.toggled.connect(self.sig_auto_replan_changed)
+        self._clock = QElapsedTimer()
+        self._limit_s = 1.0
+        self._tick = QTimer(self)
+        self._tick.setInterval(100)
+        self._tick.timeout.connect(self._advance)
+        self.set_busy(False)
+
+    def set_busy(self, busy: bool, text: str = "", limit_s: float = 1.0) -> None:
+        """Planning runs (progress over the solver's time limit, a cancel button) or is done."""
+        self.replan_button.setEnabled(not busy)
+        self.cancel_button.setVisible(busy)
+        self.progress.setVisible(busy)
+        if busy:
+            self._limit_s = max(0.1, limit_s)
+            self._clock.start()
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(0)
+            self._tick.start()
+        else:
+            self._tick.stop()
+        if text:
+            self.status.setText(text)
+
+    def show_result(self, text: str) -> None:
+        self.set_busy(False)
+        self.status.setText(text)
+
+    def _advance(self) -> None:
+        self.progress.setValue(min(990, int(self._clock.elapsed() / 1000 / self._limit_s * 1000)))
+
+
 class StorePageWidget(QWidget):
     """A store's day: how it is doing against its region, the bay/technician board, the vehicles in the
-    workshop with today's bookings, and the technicians — four things, large."""
+    workshop with today's bookings, and the technicians — four things, large — with the planning actions above."""
 
     sig_work_order_selected = Signal(int)
+    sig_move_requested = Signal(int, str, int, object)  # board job id (< 0: a planned booking), lane, lane id, start
 
     def __init__(self, theme: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
+        self.actions = PlanningBar(theme)
         self.compare = StoreKpiCompareWidget()
         self.board = ScheduleBoardWidget()
         self.vehicles = WorkshopVehiclesWidget()
@@ -49,13 +140,14 @@ class StorePageWidget(QWidget):
         body.addWidget(self.board)
         body.setSizes([380, 520])
         layout = QVBoxLayout(self)
-        layout.addWidget(self.title)
+        head = QHBoxLayout()
+        head.addWidget(self.title)
+        head.addWidget(self.actions, 1)
+        layout.addLayout(head)
         layout.addWidget(body, 1)
         for source in (self.board, self.vehicles, self.technicians):
             source.sig_work_order_selected.connect(self.sig_work_order_selected)
-        # Moving jobs by hand is the dispatch issue's; until then a drag says so instead of waiting forever.
-        self.board.sig_move_requested.connect(
-            lambda job_id, *_: self.board.reject_move(job_id, self.tr("手动调度将在排班模块中开放。")))
+        self.board.sig_move_requested.connect(self.sig_move_requested)
 
     def set_view(self, view: StoreDayView) -> None:
         now = datetime.now(CHINA)

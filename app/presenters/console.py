@@ -17,6 +17,7 @@ from app.bridge import EventBridge
 from app.console_window import ConsoleWindow
 from app.navigation import History, Location
 from app.pages import StorePageWidget, WorkOrderPageWidget
+from app.presenters.planning import PlanningPresenter
 from app.settings import UiSettings
 from app.tasks import TaskRunner
 from services import catalog
@@ -188,6 +189,8 @@ class ConsolePresenter(QObject):
         self.work_order_page.set_theme(self.theme)
         w.add_page("work_order", self.work_order_page)
         self.store_page.sig_work_order_selected.connect(self.open_work_order)
+        self.planning = PlanningPresenter(self.store_page, self.runner, self.db, self.user, self.refresh_store,
+                                          self.window.show_message)
         if self.user.role in ("hq", "region"):
             w.add_dock("map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)
             w.add_dock("wall", self.wall, Qt.DockWidgetArea.TopDockWidgetArea)
@@ -239,6 +242,7 @@ class ConsolePresenter(QObject):
     def _show_store(self, data: tuple[StoreDayView, list[AlertItem], list[StoreStatus]]) -> None:
         view, alerts, status = data
         self.store_view = view
+        self.planning.set_store(view.store_id)
         if hasattr(self.store_page, "set_view"):
             self.store_page.set_view(view)
         self.alerts.set_alerts(alerts)
@@ -316,6 +320,8 @@ class ConsolePresenter(QObject):
         """Coalesce bursts: remember what changed, refresh once the burst has had a moment to settle."""
         self.pending.add(store_id)
         self.alerts_dirty |= kind in ("alert", "complaint")
+        if kind in ("workorder", "booking"):
+            self.planning.store_changed(store_id)
         if not self._coalesce.isActive() and not self.in_flight:
             self._coalesce.start()
 
@@ -406,6 +412,10 @@ class ConsolePresenter(QObject):
 
     def layout(self) -> dict[str, str]:
         return {name: dock.screen().name() for name, dock in self.window.docks.items() if dock.isFloating()}
+
+    def shutdown(self) -> None:
+        """Stop what runs in the background for this window (the solver process)."""
+        self.planning.shutdown()
 
     def save_layout(self) -> None:
         screens.save_layout(self.settings.qs, self.layout())

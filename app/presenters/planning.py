@@ -1,0 +1,211 @@
+"""The planning presenter: re-plans a store's day with the CP-SAT dispatcher in a separate process (progress,
+cancel, re-plan by itself on events), saves the plan, applies the planner's drags on the board, and recommends
+technicians for a waiting work order. Database work runs on the task runner, the solve in its own process."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
+
+from app.tasks import TaskRunner
+from services.db.engine import Database
+from services.dispatch.model import Plan, TechRecommendation
+from services.model import DomainError, MoveRefused
+from services.network import CHINA
+from services.users import UserInfo
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+AUTO_REPLAN_DELAY_MS = 2500  # let a burst of terminal writes settle before re-planning
+
+
+def time_limit_for(jobs: int) -> float:
+    """The solver's time budget for a store-day of `jobs` jobs (the benchmarks' 0.5 / 2 / 5 s targets)."""
+    if jobs <= 30:
+        return 0.4
+    if jobs <= 80:
+        return 1.5
+    return 4.0
+
+
+@dataclass(frozen=True, slots=True)
+class ReplanOutcome:
+    jobs: int
+    assigned: int
+    deferred: int
+    moved: int
+    notices: int
+    wait_minutes: float
+    status: str
+    seconds: float
+
+
+class SolverProcess:
+    """One warm solver process for the app, started on first use; solves can be cancelled from the GUI thread."""
+
+    def __init__(self) -> None:
+        self._handle = None
+        self._lock = threading.Lock()
+
+    def handle(self):
+        with self._lock:
+            if self._handle is None:
+                from services.dispatch.runner import SolveHandle
+
+                self._handle = SolveHandle()
+            return self._handle
+
+    def cancel(self) -> None:
+        with self._lock:
+            handle = self._handle
+        if handle is not None:
+            handle.cancel()
+
+    def shutdown(self) -> None:
+        with self._lock:
+            handle, self._handle = self._handle, None
+        if handle is not None:
+            handle.shutdown()
+
+
+def replan_store(db: Database, solver: SolverProcess, store_id: int, actor: str, day: date | None = None,
+                 now: datetime | None = None) -> ReplanOutcome:
+    """Runs on a worker thread: load the store-day, solve it in the solver process, save the plan (one
+    transaction), write "come earlier" notices."""
+    from services.booking.plan_store import load_problem, save_plan
+
+    now = now or datetime.now(CHINA)
+    day = day or now.astimezone(CHINA).date()
+    with db.engine.connect() as conn:
+        problem, ctx = load_problem(conn, store_id, day, now=now)
+    if not problem.jobs:
+        return ReplanOutcome(0, 0, 0, 0, 0, 0.0, "empty", 0.0)
+    handle = solver.handle()
+    handle.start(problem, time_limit_for(len(problem.jobs)))
+    plan: Plan = handle.result()
+    with db.engine.begin() as conn:
+        saved = save_plan(conn, store_id, day, problem, ctx, plan, actor)
+    return ReplanOutcome(len(problem.jobs), len(plan.assignments), len(plan.deferred), len(plan.moved),
+                         int(getattr(saved, "notices", 0) or 0), plan.total_wait, plan.status, plan.solve_seconds)
+
+
+def move_on_board(db: Database, reservation_id: int, lane_kind: str, lane_id: int, start: datetime,
+                  actor: str) -> None:
+    """Runs on a worker thread: the planner dragged a planned booking to another bay or technician or time."""
+    from services.booking.plan_store import move_reservation
+
+    with db.engine.begin() as conn:
+        row = conn.exec_driver_sql("SELECT bay_id, technician_id FROM reservation WHERE id = %(id)s",
+                                   {"id": reservation_id}).one_or_none()
+        if row is None:
+            raise MoveRefused(translate("PlanningPresenter", "这条计划已不存在，请刷新看板。"))
+        bay_id, tech_id = row
+        if lane_kind == "bay":
+            bay_id = lane_id
+        else:
+            tech_id = lane_id
+        move_reservation(conn, reservation_id, bay_id, tech_id, start, actor)
+
+
+def recommend_technicians(db: Database, work_order_id: int) -> list[TechRecommendation]:
+    from services.booking.technicians import recommend_for_work_order
+
+    with db.engine.connect() as conn:
+        return recommend_for_work_order(conn, work_order_id)
+
+
+class PlanningPresenter(QObject):
+    """Wires the store page's planning bar and board to the dispatcher; one per console."""
+
+    def __init__(self, page, runner: TaskRunner, db: Database, user: UserInfo, on_changed, show_message) -> None:
+        super().__init__(page)
+        self.page, self.runner, self.db, self.user = page, runner, db, user
+        self.on_changed = on_changed  # callable(store_id): reload the store page
+        self.show_message = show_message
+        self.solver = SolverProcess()
+        self.store_id: int | None = None
+        self.busy = False
+        self.auto = False
+        self.last: ReplanOutcome | None = None
+        self._auto_timer = QTimer(self)
+        self._auto_timer.setSingleShot(True)
+        self._auto_timer.setInterval(AUTO_REPLAN_DELAY_MS)
+        self._auto_timer.timeout.connect(self.replan)
+        bar = page.actions
+        bar.sig_replan_requested.connect(self.replan)
+        bar.sig_cancel_requested.connect(self.cancel)
+        bar.sig_auto_replan_changed.connect(self.set_auto)
+        page.sig_move_requested.connect(self.move)
+
+    def set_store(self, store_id: int | None) -> None:
+        self.store_id = store_id
+
+    @Slot(bool)
+    def set_auto(self, on: bool) -> None:
+        self.auto = on
+
+    def store_changed(self, store_id: int) -> None:
+        """A terminal wrote at the store on screen (walk-in, no-show, finish, …): re-plan once it settles."""
+        if self.auto and store_id == self.store_id and not self.busy:
+            self._auto_timer.start()
+
+    @Slot()
+    def replan(self) -> None:
+        if self.store_id is None or self.busy:
+            return
+        self.busy = True
+        self.page.actions.set_busy(True, translate("PlanningPresenter", "正在排班……"), 2.0)
+        self.runner.submit(replan_store, self.db, self.solver, self.store_id, self.user.login,
+                           on_done=self._replanned, on_error=self._replan_failed)
+
+    @Slot()
+    def cancel(self) -> None:
+        self.solver.cancel()
+        self.page.actions.set_busy(True, translate("PlanningPresenter", "正在停止，保留目前最好的方案……"))
+
+    def _replanned(self, outcome: ReplanOutcome) -> None:
+        self.busy = False
+        self.last = outcome
+        if outcome.jobs == 0:
+            text = translate("PlanningPresenter", "今天没有需要排的车辆。")
+        else:
+            text = (translate("PlanningPresenter", "已排好 %1 辆车，调整 %2 个，%3 个排不下顺延；%4 位客户收到提前到店通知。")
+                    .replace("%1", str(outcome.assigned)).replace("%2", str(outcome.moved))
+                    .replace("%3", str(outcome.deferred)).replace("%4", str(outcome.notices)))
+        self.page.actions.show_result(text)
+        if self.store_id is not None:
+            self.on_changed(self.store_id)
+
+    def _replan_failed(self, exc: Exception) -> None:
+        self.busy = False
+        text = str(exc) if isinstance(exc, DomainError) else translate("PlanningPresenter", "排班没有完成：%1").replace(
+            "%1", str(exc))
+        self.page.actions.show_result(text)
+
+    @Slot(int, str, int, object)
+    def move(self, job_id: int, lane_kind: str, lane_id: int, start: datetime) -> None:
+        board = self.page.board
+        if job_id >= 0:  # a started or finished job: it is on its bay, only the plan can move
+            board.reject_move(job_id, translate("PlanningPresenter", "已开工的作业不能挪动。"))
+            return
+
+        def done(_: object) -> None:
+            board.confirm_move(job_id)
+            self.page.actions.show_result(translate("PlanningPresenter", "已调整计划：%1 开始。").replace(
+                "%1", start.astimezone(CHINA).strftime("%H:%M")))
+            if self.store_id is not None:
+                self.on_changed(self.store_id)
+
+        def failed(exc: Exception) -> None:
+            board.reject_move(job_id, str(exc) if isinstance(exc, DomainError) else str(exc))
+
+        self.runner.submit(move_on_board, self.db, -job_id, lane_kind, lane_id, start, self.user.login,
+                           on_done=done, on_error=failed)
+
+    def shutdown(self) -> None:
+        self._auto_timer.stop()
+        self.solver.shutdown()

@@ -165,6 +165,10 @@ class Booking(Base):
     discount_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2), server_default="0")
     created_at: Mapped[datetime] = mapped_column(server_default="now()")
     event_id: Mapped[uuid.UUID | None] = mapped_column(UUID, unique=True)
+    # revision 0007: what the customer was quoted, and why
+    list_price: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    pricing_rule: Mapped[str | None]
+    predicted_load: Mapped[float | None]
 
 
 class WorkOrder(Base):
@@ -429,3 +433,55 @@ class ScenarioKpi(Base):
     cross_store_share: Mapped[float]
     balked: Mapped[int]
     extra: Mapped[dict[str, Any]] = mapped_column(server_default="{}")
+
+
+# --- revision 0007: smart booking ------------------------------------------------------------------------------
+
+class Reservation(Base):
+    """The plan: a bay and a technician held for a booking or a waiting work order (see 0007_booking.sql)."""
+
+    __tablename__ = "reservation"
+    id: Mapped[int] = _id(BigInteger)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    booking_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("booking.id", ondelete="CASCADE"))
+    work_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_order.id", ondelete="CASCADE"))
+    bay_id: Mapped[int] = mapped_column(ForeignKey("bay.id"))
+    technician_id: Mapped[int] = mapped_column(ForeignKey("technician.id"))
+    period: Mapped[Range[datetime]] = mapped_column(TSTZRANGE)
+    status: Mapped[str] = mapped_column(server_default="held")
+    promised: Mapped[bool] = mapped_column(server_default="false")
+    created_at: Mapped[datetime] = mapped_column(server_default="now()")
+    updated_by: Mapped[str]
+    __table_args__ = (
+        Index("reservation_booking_held_ix", "booking_id", unique=True, postgresql_where="status = 'held'"),
+        Index("reservation_work_order_held_ix", "work_order_id", unique=True, postgresql_where="status = 'held'"),
+    )
+
+
+class PricingRuleRow(Base):
+    __tablename__ = "pricing_rule"
+    id: Mapped[int] = _id()
+    name: Mapped[str] = mapped_column(unique=True)
+    load_below: Mapped[float]
+    discount_pct: Mapped[Decimal] = mapped_column(Numeric(5, 2))
+    weekdays: Mapped[list[int]] = mapped_column(ARRAY(SmallInteger))
+    hour_from: Mapped[int] = mapped_column(SmallInteger)
+    hour_to: Mapped[int] = mapped_column(SmallInteger)
+    active: Mapped[bool] = mapped_column(server_default="true")
+    updated_by: Mapped[str] = mapped_column(server_default="migration")
+    updated_at: Mapped[datetime] = mapped_column(server_default="now()")
+
+
+class CustomerNotice(Base):
+    __tablename__ = "customer_notice"
+    id: Mapped[int] = _id(BigInteger)
+    store_id: Mapped[int] = mapped_column(ForeignKey("store.id"))
+    booking_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("booking.id", ondelete="CASCADE"))
+    work_order_id: Mapped[int | None] = mapped_column(BigInteger, ForeignKey("work_order.id", ondelete="CASCADE"))
+    kind: Mapped[str]
+    old_start: Mapped[datetime | None]
+    new_start: Mapped[datetime]
+    message: Mapped[str]
+    created_at: Mapped[datetime] = mapped_column(server_default="now()")
+    read_at: Mapped[datetime | None]
+    __table_args__ = (Index("customer_notice_store_created_ix", "store_id", "created_at"),)

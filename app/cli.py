@@ -1,4 +1,4 @@
-"""Subcommands: (none) = GUI, seed, simulate, migrate, db-url, kpi, store-password."""
+"""Subcommands: (none) = GUI, seed, simulate, migrate, db-url, kpi, replay, store-password."""
 
 from __future__ import annotations
 
@@ -55,6 +55,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (default 1920x1080)")
     s.add_argument("--role", choices=("hq", "region", "store"), help="log in as this role's first demo user")
     s.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN", help="UI language (default zh_CN)")
+
+    s = sub.add_parser("replay", help="replay the seeded demand under the old or the smart policy and compare")
+    s.add_argument("--days", type=int, default=30, help="days from the start of the seeded history (default 30)")
+    s.add_argument("--policy", choices=("old", "smart"), default="smart", help="the policy to replay")
+    s.add_argument("--compare", action=argparse.BooleanOptionalAction, default=True,
+                   help="also replay the other policy unless a scenario of it over the same days exists")
+    s.add_argument("--workers", type=int, default=2, help="simulation processes for the old policy (default 2)")
 
     s = sub.add_parser("store-password", help="save the shared server's password in the system keyring")
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
@@ -195,6 +202,60 @@ def _num(v: float | None, digits: int) -> str:
     return "–" if v is None else f"{v:,.{digits}f}"
 
 
+def cmd_replay(args: argparse.Namespace) -> int:
+    from services.demo.seed import network_for, seeded_options
+    from services.replay import (
+        find_scenario,
+        format_comparison,
+        load_comparison,
+        load_extra,
+        run_replay,
+        save_scenario,
+        store_output_change,
+    )
+
+    db = _open(args)
+    opts = seeded_options(db)
+    if opts is None:
+        raise DomainError("The database holds no demo network to replay; run `python main.py seed` first.")
+    if not 1 <= args.days <= opts.days:
+        raise DomainError(f"The seeded history has {opts.days} days; ask for --days between 1 and {opts.days}.")
+    _, network = network_for(opts)
+    start = opts.first_day()
+    other = "old" if args.policy == "smart" else "smart"
+    ids: dict[str, int] = {}
+    with db.connect() as conn:
+        if args.compare:
+            found = find_scenario(conn, other, start, args.days, opts.seed, len(network.stores))
+            if found is not None:
+                ids[other] = found
+        todo = [args.policy] + ([other] if args.compare and other not in ids else [])
+        for policy in todo:
+            def progress(fraction: float, message: str) -> None:
+                sys.stderr.write(f"\r[{fraction * 100:5.1f}%] {message:<50.50}")
+                sys.stderr.flush()
+
+            result = run_replay(network, args.days, start, policy, seed=opts.seed, workers=args.workers,
+                                progress=progress)
+            sys.stderr.write(f"\n{policy}: {len(network.stores)} stores × {args.days} days in "
+                             f"{result.elapsed_s:.0f} s\n")
+            end = start + timedelta(days=args.days - 1)
+            ids[policy] = save_scenario(conn, result, f"{policy} replay {start} – {end}",
+                                        getpass.getuser())
+            conn.commit()
+        order = [ids[p] for p in ("old", "smart") if p in ids]
+        rows = load_comparison(conn, order)
+        notes = []
+        if "old" in ids and "smart" in ids:
+            before = {int(k): v for k, v in load_extra(conn, ids["old"]).get("store_output", {}).items()}
+            after = {int(k): v for k, v in load_extra(conn, ids["smart"]).get("store_output", {}).items()}
+            notes.append(store_output_change(before, after))
+    print(f"Replay of {start} – {start + timedelta(days=args.days - 1)}, {len(network.stores)} stores "
+          f"(same customers as the seeded history), scenarios {', '.join(map(str, order))}")
+    print(format_comparison(rows, notes))
+    return 0
+
+
 def cmd_store_password(args: argparse.Namespace) -> int:
     from sqlalchemy.engine import make_url
 
@@ -239,6 +300,7 @@ COMMANDS = {
     "seed": cmd_seed,
     "simulate": cmd_simulate,
     "kpi": cmd_kpi,
+    "replay": cmd_replay,
     "store-password": cmd_store_password,
     "screenshot": cmd_screenshot,
 }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from datetime import date
 from heapq import heapify, heappop, heappush
@@ -118,7 +118,7 @@ class StoreSimulator:
         self.days = days
         self.stock: dict[str, int] = dict(store.stock_par)
         self.carry: list[Job] = []
-        self.pending: dict[int, list[Request]] = {}  # rework returns by day
+        self.pending: dict[int, list[Request]] = {}  # by day: rework returns, requests a policy moved there
         self.tech_mask = [sum(SKILL_BIT[s] for s in t.skills) for t in store.technicians]
         self.wash = tuple(i for i, b in enumerate(store.bays) if b.kind == "wash")
         by_kind: dict[str, tuple[int, ...]] = {}
@@ -436,12 +436,14 @@ def simulate(
     seed: int | None = None,
     store_ids: Iterable[int] | None = None,
     mode: str = "auto",
+    on_day: Callable[[int], None] | None = None,
 ) -> Iterator[StoreResult]:
     """Simulate `days` days from `start_date`; yields one StoreResult per store in store-id order.
 
     mode "store" runs each store through all days before the next (needs policy.stores_independent);
     "network" steps all stores day by day so the policy can route requests and move stock between them;
     "auto" picks "store" when the policy allows it. Both give identical results for independent policies.
+    In network mode `on_day(day)` is called after each simulated day (progress).
     """
     policy = _policy(policy)
     seed = network.seed if seed is None else seed
@@ -456,11 +458,17 @@ def simulate(
         return
     if mode != "network":
         raise ValueError(f"unknown mode {mode!r}")
-    yield from _simulate_network(network, ids, days, start_date, policy, seed)
+    yield from _simulate_network(network, ids, days, start_date, policy, seed, on_day)
 
 
 def _simulate_network(
-    network: NetworkSpec, ids: list[int], days: int, start_date: date, policy: Policy, seed: int
+    network: NetworkSpec,
+    ids: list[int],
+    days: int,
+    start_date: date,
+    policy: Policy,
+    seed: int,
+    on_day: Callable[[int], None] | None = None,
 ) -> Iterator[StoreResult]:
     sims = {
         sid: StoreSimulator(network.store(sid), network.params, policy, seed, start_date, days) for sid in ids
@@ -468,6 +476,9 @@ def _simulate_network(
     demands = {sid: StoreDemand(network.store(sid), seed) for sid in ids}
     orders: dict[int, list[WorkOrder]] = {sid: [] for sid in ids}
     stats: dict[int, list[StoreDay]] = {sid: [] for sid in ids}
+    # Optional seam: a policy may change a request's booked time and arrival once its store is chosen (the
+    # smart booking engine's slots); policies without it (the old one) see their requests untouched.
+    reschedule = getattr(policy, "reschedule", None)
     for day in range(days):
         weekday = weekday_of(day, start_date)
         view = NetworkView(network, day, start_date, sims)
@@ -481,11 +492,20 @@ def _simulate_network(
                     raise ValueError(
                         f"{policy.name}: request {req.request_id} sent to unknown store {target}"
                     )
+                if reschedule is not None:
+                    req = reschedule(req, target, view)
+                    if req.day != day:  # booked for a later day: joins that day's bookings (like a rework)
+                        if not day < req.day < days:
+                            raise ValueError(f"{policy.name}: request {req.request_id} moved to day {req.day}")
+                        sims[target].pending.setdefault(req.day, []).append(req)
+                        continue
                 routed[target].append(req)
         for sid in ids:
             wos, sd = sims[sid].run_day(day, sorted(routed[sid], key=lambda r: (r.arrival, r.request_id)))
             orders[sid].extend(wos)
             stats[sid].append(sd)
+        if on_day is not None:
+            on_day(day)
     for sid in ids:
         yield StoreResult(sid, tuple(orders[sid]), tuple(stats[sid]))
 

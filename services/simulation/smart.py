@@ -1,0 +1,498 @@
+"""The smart policy of the replay: store recommendation, capacity-aware slots with off-peak pricing and a fast
+skill-aware dispatcher (the seed's 智能预约引擎 + 技师调度) on the engine's Policy seams."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import TYPE_CHECKING
+
+from services.booking.pricing import DEFAULT_RULES, discount_for
+from services.catalog import SERVICE_BY_CODE
+from services.model import PricingRule
+
+from .demand import StoreDemand, wo_bay_kind
+from .policies import Assignment, Dispatcher, NetworkView
+from .records import Request, Transfer
+from .timebase import MINUTES_PER_DAY, weekday_of
+
+if TYPE_CHECKING:
+    from .engine import Workshop
+    from .resources import StoreSpec
+
+BUCKET = 30  # minutes per ledger bucket; booking slots start on the half hour
+BUCKETS = MINUTES_PER_DAY // BUCKET
+_GROUP = {"lift": 0, "alignment": 0, "body": 1, "paint": 2}  # the engine's advisor queue groups
+_GROUP_SKILL = ("maintenance", "body", "paint")
+_GROUP_BAYS = (("lift", "alignment"), ("body",), ("paint",))
+_NEVER = 1e9  # predicted wait of a slot nobody can serve
+
+
+@dataclass(frozen=True, slots=True)
+class SmartParams:
+    """The levers of the smart policy and the customer behaviour they rely on (minutes unless said otherwise).
+
+    Customer behaviour (not the policy's choice, so kept modest): `app_share` of walk-ins look at the app
+    before coming; of those the app offers a booking (their predicted wait ≥ `offer_wait`), `book_accept` take a
+    slot within `near_minutes` of when they meant to come; a slot further away is taken by `offpeak_accept` of
+    customers when it carries an off-peak discount and by `plain_move_accept` when it does not.
+    """
+
+    app_share: float = 0.5
+    book_accept: float = 0.8
+    offpeak_accept: float = 0.6
+    plain_move_accept: float = 0.2
+    # store recommendation
+    radius_km: float = 25.0  # stores farther than this are never recommended
+    max_candidates: int = 6
+    travel_kmh: float = 30.0  # urban driving speed; a referral costs the customer two extra trips
+    min_gain_minutes: float = 15.0  # wait saved beyond the extra travel for a referral to be proposed
+    # slots
+    wait_ok: float = 20.0  # a slot "has capacity" when its predicted wait is at most this
+    offer_wait: float = 30.0  # predicted wait at which a booked slot is moved / a walk-in is offered a booking
+    near_minutes: int = 60
+    rules: tuple[PricingRule, ...] = DEFAULT_RULES
+    # forecast and capacity model
+    forecast_days: int = 21  # the store's usual day is learnt from this many past days
+    capacity_factor: float = 0.9  # standard minutes a server turns out per minute (QC, changeovers)
+    # dispatch
+    spt_weight: float = 0.5  # priority = ready time + weight × standard minutes (shorter jobs first)
+    booked_priority: float = 30.0  # minutes of priority a booked customer gets at their slot
+
+    def as_dict(self) -> dict[str, object]:
+        d = asdict(self)
+        d["rules"] = [f"{r.name}: <{r.load_below:.0%} load → {r.discount_pct:g}%" for r in self.rules]
+        return d
+
+
+def _u(request_id: int, salt: int) -> float:
+    """A uniform draw in [0, 1) that belongs to the request (same customer, same answer under any policy)."""
+    x = (request_id * 0x9E3779B97F4A7C15 + salt * 0xBF58476D1CE4E5B9) & 0xFFFFFFFFFFFFFFFF
+    x ^= x >> 31
+    x = (x * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
+    x ^= x >> 29
+    return (x >> 11) / float(1 << 53)
+
+
+def _km(a: StoreSpec, b: StoreSpec) -> float:
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dl = math.radians(b.lon - a.lon)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+_SHAPES: dict[tuple[str, ...], tuple[int, float, frozenset[str]]] = {}
+
+
+def _shape(services: tuple[str, ...]) -> tuple[int, float, frozenset[str]]:
+    """(queue group, standard minutes, skills) of a service combination."""
+    s = _SHAPES.get(services)
+    if s is None:
+        s = _SHAPES[services] = (
+            _GROUP.get(wo_bay_kind(services), 0),
+            float(sum(SERVICE_BY_CODE[c].std_minutes for c in services)),
+            frozenset(SERVICE_BY_CODE[c].skill for c in services),
+        )
+    return s
+
+
+class _StoreModel:
+    """What the policy knows of one store: neighbours, capacity by weekday, the usual day (forecast)."""
+
+    __slots__ = ("spec", "neighbours", "capacity", "servers", "forecast", "slots", "skills_by_weekday")
+
+    def __init__(self, spec: StoreSpec) -> None:
+        self.spec = spec
+        self.neighbours: list[tuple[float, int]] = []
+        # weekday → group → bucket: servers on duty and standard minutes they turn out per bucket
+        self.servers: dict[int, list[list[int]]] = {}
+        self.capacity: dict[int, list[list[float]]] = {}
+        self.skills_by_weekday: dict[int, list[frozenset[str]]] = {}
+        self.forecast: list[list[float]] | None = None  # group → bucket: std minutes on an average-factor day
+        last_slot = (spec.close_minute - 90 - spec.open_minute) // 30
+        self.slots = tuple(spec.open_minute + 30 * k for k in range(last_slot + 1))
+
+    def weekday(self, weekday: int, factor: float) -> tuple[list[list[int]], list[list[float]]]:
+        cap = self.capacity.get(weekday)
+        if cap is None:
+            spec = self.spec
+            on = [t for t in spec.technicians if t.day_off != weekday]
+            self.skills_by_weekday[weekday] = [frozenset(t.skills) for t in on]
+            servers = [[0] * BUCKETS for _ in range(3)]
+            cap = [[0.0] * BUCKETS for _ in range(3)]
+            for g in range(3):
+                bays = sum(1 for b in spec.bays if b.kind in _GROUP_BAYS[g])
+                if not bays:
+                    continue
+                people = [t for t in on if _GROUP_SKILL[g] in t.skills]
+                for k in range(spec.open_minute // BUCKET, -(-spec.close_minute // BUCKET)):
+                    mid = k * BUCKET + BUCKET // 2
+                    here = [
+                        t
+                        for t in people
+                        if t.shift_start <= mid < t.shift_end and not t.lunch_start <= mid < t.lunch_end
+                    ]
+                    n = min(bays, len(here))
+                    servers[g][k] = n
+                    if n:
+                        speed = sum(sorted((t.speed for t in here), reverse=True)[:n]) / n
+                        cap[g][k] = n * BUCKET * speed * factor
+            self.servers[weekday] = servers
+            self.capacity[weekday] = cap
+        return self.servers[weekday], cap
+
+    def can_do(self, weekday: int, skills: frozenset[str], services: tuple[str, ...]) -> bool:
+        if any(c not in self.spec.offered for c in services):
+            return False
+        return any(skills <= have for have in self.skills_by_weekday[weekday])
+
+
+class _DayLedger:
+    """A store's predicted load for one day: the forecast, moved by every routing and slot decision."""
+
+    __slots__ = ("load", "servers", "cap", "backlog0", "waits", "open_b", "close_b")
+
+    def __init__(self, model: _StoreModel, weekday: int, scale: float, backlog0: list[float], factor: float):
+        servers, cap = model.weekday(weekday, factor)
+        fc = model.forecast or [[0.0] * BUCKETS for _ in range(3)]
+        self.load = [[v * scale for v in row] for row in fc]
+        self.servers = servers
+        self.cap = cap
+        self.backlog0 = backlog0
+        self.waits: list[list[float] | None] = [None, None, None]
+        self.open_b = model.spec.open_minute // BUCKET
+        self.close_b = -(-model.spec.close_minute // BUCKET)
+
+    def add(self, group: int, bucket: int, minutes: float) -> None:
+        self.load[group][max(bucket, self.open_b)] += minutes
+        self.waits[group] = None
+
+    def wait_curve(self, group: int) -> list[float]:
+        """Predicted wait (minutes) of a customer whose claim starts in each bucket: a fluid queue of the
+        day's expected work against the servers on duty, starting from the jobs carried from yesterday."""
+        w = self.waits[group]
+        if w is not None:
+            return w
+        load, cap = self.load[group], self.cap[group]
+        w = [_NEVER] * BUCKETS
+        backlog = self.backlog0[group]
+        for k in range(self.open_b, self.close_b):
+            a, c = load[k], cap[k]
+            if c > 0:  # the work ahead of a mid-bucket arrival, at the bucket's service rate
+                w[k] = max(0.0, backlog + (a - c) / 2) * BUCKET / c
+            elif backlog + a <= 0:
+                w[k] = 0.0
+            backlog = max(0.0, backlog + a - c)
+        self.waits[group] = w
+        return w
+
+    def load_share(self, group: int, bucket: int) -> float:
+        c = self.cap[group][bucket]
+        return self.load[group][bucket] / c if c else 1.0
+
+
+class SmartPolicy:
+    """The smart booking engine and technician dispatch (see docs/replay.md for the levers).
+
+    Keeps per store and day a load ledger (the forecast of the store's usual day, moved by every decision it
+    takes while routing) and answers from it: which store to recommend, which slot to offer, at what discount.
+    Stores are coupled through the ledger, so the engine runs it in network mode, day by day.
+    """
+
+    name = "smart"
+    stores_independent = False
+
+    def __init__(self, params: SmartParams | None = None) -> None:
+        self.params = params or SmartParams()
+        self._models: dict[int, _StoreModel] = {}
+        self._day = -1
+        self._ledgers: dict[tuple[int, int], _DayLedger] = {}  # (day, store id) → ledger
+        self._carried: set[int] = set()  # stores whose ledger today holds yesterday's carried jobs
+        self._shift: dict[int, int] = {}  # request id → minutes a referred walk-in arrives later (travel)
+        self.discounts: dict[int, float] = {}  # request id → discount % agreed at booking
+        self.referrals = 0
+        self.moved_bookings = 0
+        self.converted_walkins = 0
+        self.next_day = 0
+        self._dispatcher = SmartDispatcher(self.params.spt_weight, self.params.booked_priority)
+
+    # --- models -----------------------------------------------------------------------------------------
+
+    def _model(self, sid: int, view: NetworkView) -> _StoreModel:
+        m = self._models.get(sid)
+        if m is None:
+            if not self._models:
+                self._build_models(view)
+            m = self._models[sid]
+        if m.forecast is None:
+            m.forecast = self._forecast(m, view)
+        return m
+
+    def _build_models(self, view: NetworkView) -> None:
+        p = self.params
+        ids = list(view.stores)
+        specs = [view.network.store(sid) for sid in ids]
+        for spec in specs:
+            self._models[spec.id] = _StoreModel(spec)
+        for a in specs:
+            near = []
+            for b in specs:
+                if b.id != a.id and abs(a.lat - b.lat) < p.radius_km / 100.0:
+                    d = _km(a, b)
+                    if d <= p.radius_km:
+                        near.append((d, b.id))
+            near.sort()
+            self._models[a.id].neighbours = near[: p.max_candidates]
+
+    def _forecast(self, m: _StoreModel, view: NetworkView) -> list[list[float]]:
+        """The store's usual day in standard minutes per group and bucket of the customers' wished start,
+        learnt from the `forecast_days` before the replay (normalised to an average weekday)."""
+        from .demand import WEEKDAY_FACTORS
+
+        sim = view.stores[m.spec.id]
+        demand = StoreDemand(m.spec, sim.seed)
+        out = [[0.0] * BUCKETS for _ in range(3)]
+        weight = 0.0
+        for d in range(-self.params.forecast_days, 0):
+            wd = weekday_of(d, view.start_date)
+            weight += WEEKDAY_FACTORS[wd]
+            base = d * MINUTES_PER_DAY
+            for r in demand.day(d, wd):
+                g, std, _ = _shape(r.services)
+                t = r.booked_for if r.booked_for is not None and r.booked_for > r.arrival else r.arrival
+                out[g][min(BUCKETS - 1, max(0, (t - base) // BUCKET))] += std
+        return [[v / weight for v in row] for row in out]
+
+    def _ledger(self, sid: int, view: NetworkView, day: int | None = None) -> _DayLedger:
+        """The store's ledger for `day` (default today). Tomorrow's starts from the forecast and the bookings
+        moved there; on its own day it learns the jobs carried overnight."""
+        from .demand import WEEKDAY_FACTORS
+
+        today = view.day
+        if today != self._day:
+            self._day = today
+            self._ledgers = {k: v for k, v in self._ledgers.items() if k[0] > today}
+            self._carried = set()
+            self._shift = {}
+        day = today if day is None else day
+        led = self._ledgers.get((day, sid))
+        if led is None:
+            m = self._model(sid, view)
+            wd = weekday_of(day, view.start_date)
+            led = _DayLedger(m, wd, WEEKDAY_FACTORS[wd], [0.0, 0.0, 0.0], self.params.capacity_factor)
+            base = day * MINUTES_PER_DAY
+            for r in view.stores[sid].pending.get(day, ()):  # rework returns and bookings moved to the day
+                g, std, _ = _shape(r.services)
+                led.add(g, (r.booked_for - base) // BUCKET, std)
+            self._ledgers[(day, sid)] = led
+        if day == today and sid not in self._carried:
+            self._carried.add(sid)
+            for job in view.stores[sid].carry:
+                led.backlog0[job.group] += job.std
+            led.waits = [None, None, None]
+        return led
+
+    # --- Policy -------------------------------------------------------------------------------------------
+
+    def _informed(self, req: Request) -> bool:
+        """Booked customers go through the booking engine; a share of walk-ins check the app first."""
+        return req.booked or _u(req.request_id, 1) < self.params.app_share
+
+    def choose_store(self, request: Request, view: NetworkView) -> int:
+        home = request.requested_store_id
+        if request.rework_of is not None or not self._informed(request):
+            return home
+        p = self.params
+        group, std, skills = _shape(request.services)
+        base = view.day * MINUTES_PER_DAY
+        t = request.booked_for if request.booked else request.arrival
+        bucket = (t - base) // BUCKET
+        led_home = self._ledger(home, view)
+        cost_home = led_home.wait_curve(group)[max(bucket, led_home.open_b)]
+        if cost_home < p.min_gain_minutes:
+            return home
+        wd = weekday_of(view.day, view.start_date)
+        best, best_cost, best_shift = home, cost_home - p.min_gain_minutes, 0
+        for dist, sid in self._model(home, view).neighbours:
+            if sid not in view.stores:
+                continue
+            m = self._model(sid, view)
+            led = self._ledger(sid, view)
+            if not m.can_do(wd, skills, request.services):
+                continue
+            one_way = dist / p.travel_kmh * 60.0
+            shift = 0 if request.booked else round(one_way)
+            b = (t + shift - base) // BUCKET
+            if b >= led.close_b:
+                continue
+            cost = led.wait_curve(group)[max(b, led.open_b)] + 2 * one_way
+            if cost < best_cost:
+                best, best_cost, best_shift = sid, cost, shift
+        if best != home:
+            led_home.add(group, bucket, -std)
+            self._ledger(best, view).add(group, (t + best_shift - base) // BUCKET, std)
+            if best_shift:
+                self._shift[request.request_id] = best_shift
+            self.referrals += 1
+        return best
+
+    def reschedule(self, request: Request, store_id: int, view: NetworkView) -> Request:
+        """The slot a customer ends up with at the store chosen: a booking whose wished time is predicted full
+        moves to a slot with capacity near it (or, if the customer accepts, an off-peak slot with the discount
+        of the pricing rules); an app user facing a long wait is offered a booking the same way."""
+        shift = self._shift.pop(request.request_id, 0)
+        req = request._replace(arrival=request.arrival + shift) if shift else request
+        if req.rework_of is not None or not self._informed(req):
+            return req
+        p = self.params
+        group, std, _ = _shape(req.services)
+        day = view.day
+        led = self._ledger(store_id, view)
+        base = day * MINUTES_PER_DAY
+        wished = req.booked_for if req.booked else req.arrival
+        b0 = max(led.open_b, (wished - base) // BUCKET)
+        if led.wait_curve(group)[b0] < p.offer_wait:
+            return req
+        model = self._models[store_id]
+        # Candidate slots: the rest of today and, unless today is the replay's last, tomorrow's.
+        days = [day] + ([day + 1] if day + 1 < view.stores[store_id].days else [])
+        near: list[tuple[int, int, int]] = []
+        far: list[tuple[float, int, int, int]] = []
+        for d in days:
+            dled = self._ledger(store_id, view, d)
+            curve = dled.wait_curve(group)
+            wd = weekday_of(d, view.start_date)
+            for slot in model.slots:
+                at = d * MINUTES_PER_DAY + slot
+                offset = at - wished
+                if not offset or (offset < 0 and not req.booked):  # a walk-in can only come later
+                    continue
+                k = slot // BUCKET
+                if curve[k] > p.wait_ok:
+                    continue
+                if d == day and abs(offset) <= p.near_minutes:
+                    near.append((abs(offset), d, at))
+                else:
+                    pct, _ = discount_for(p.rules, dled.load_share(group, k), wd, slot // 60)
+                    far.append((-pct, abs(offset), d, at))
+        pct = 0.0
+        if near and (req.booked or _u(req.request_id, 2) < p.book_accept):
+            _, new_day, at = min(near)
+        elif far:
+            neg_pct, _, new_day, at = min(far)
+            accept = p.offpeak_accept if neg_pct < 0 else p.plain_move_accept
+            if _u(req.request_id, 3) >= accept:
+                return req
+            pct = -neg_pct
+        else:
+            return req
+        led.add(group, b0, -std)
+        new_base = new_day * MINUTES_PER_DAY
+        self._ledger(store_id, view, new_day).add(group, (at - new_base) // BUCKET, std)
+        if pct:
+            self.discounts[req.request_id] = pct
+        opens = new_base + model.spec.open_minute
+        if new_day != day:
+            self.next_day += 1
+        if req.booked:
+            self.moved_bookings += 1
+            arrival = max(opens, req.arrival + at - wished)
+            return req._replace(day=new_day, booked_for=at, arrival=arrival)
+        self.converted_walkins += 1
+        punctual = -15 + int(_u(req.request_id, 4) * 16)  # a few minutes early, like booked customers
+        return req._replace(
+            day=new_day,
+            booked=True,
+            booked_for=at,
+            booking_created_at=req.arrival - 60,
+            arrival=max(opens, at + punctual),
+        )
+
+    def price_factor(self, request: Request, store: StoreSpec, minute: int) -> float:
+        pct = self.discounts.get(request.request_id)
+        return 1.0 if pct is None else 1.0 - pct / 100.0
+
+    def plan_store_day(self, shop: Workshop) -> Dispatcher:
+        return self._dispatcher
+
+    def propose_transfers(self, view: NetworkView) -> Sequence[Transfer]:
+        return ()
+
+    def stats(self) -> dict[str, int]:
+        return {
+            "referrals": self.referrals,
+            "moved_bookings": self.moved_bookings,
+            "converted_walkins": self.converted_walkins,
+            "next_day": self.next_day,
+            "discounted": len(self.discounts),
+        }
+
+
+class SmartDispatcher:
+    """Fast dispatch for the replay: each time something can start, the ready jobs in priority order (booked
+    customers at their slot first, then the longest waiting, shorter jobs nudged ahead) each take a free bay
+    of their kind (a lift job leaves the alignment bay to a waiting alignment job) and the qualified free
+    technician whose skills are least needed by the other waiting jobs (scarce and versatile people are kept
+    for the jobs only they can do), least versatile and longest idle among equals."""
+
+    def __init__(self, spt_weight: float = 0.5, booked_priority: float = 30.0) -> None:
+        self.spt_weight = spt_weight
+        self.booked_priority = booked_priority
+
+    def pick(self, now: int, shop: Workshop) -> list[Assignment]:
+        tech_busy, window = shop.tech_busy, shop.window
+        avail = []
+        for t in shop.on_duty:
+            if not tech_busy[t]:
+                start, lunch_start, lunch_end, end = window[t]
+                if start <= now < end and not lunch_start <= now < lunch_end:
+                    avail.append(t)
+        if not avail:
+            return []
+        ready = [j for j in shop.queue if j.ready_at <= now and j.parts_at <= now]
+        if not ready:
+            return []
+        w, bp = self.spt_weight, self.booked_priority
+        ready.sort(key=lambda j: j.ready_at + w * j.std - (bp if j.req.booked else 0.0))
+        bay_busy, masks, idle = shop.bay_busy, shop.tech_mask, shop.tech_idle_since
+        skill_counts = shop.tech_skill_count
+        bays = shop.bays
+        out: list[Assignment] = []
+        taken: set[int] = set()
+        left = list(ready)
+        for job in ready:
+            left.remove(job)
+            bay = -1
+            for b in job.bays:
+                if bay_busy[b] or b in taken:
+                    continue
+                if bays[b].kind == "alignment" and len(job.bays) > 1 and any(
+                    len(o.bays) < len(job.bays) and b in o.bays for o in left
+                ):
+                    continue  # keep the alignment bay for the alignment job waiting behind
+                bay = b
+                break
+            if bay < 0:
+                continue
+            need, best, best_key = job.need, -1, (1e9, 99, 1 << 62)
+            for t in avail:
+                m = masks[t]
+                if m & need != need:
+                    continue
+                cost = 0.0
+                for o in left:
+                    if m & o.need == o.need:
+                        holders = sum(1 for u in avail if masks[u] & o.need == o.need)
+                        cost += 1.0 / holders
+                key = (cost, skill_counts[t], idle[t])
+                if key < best_key:
+                    best, best_key = t, key
+            if best < 0:
+                continue
+            out.append((job, bay, best))
+            taken.add(bay)
+            avail.remove(best)
+            if not avail:
+                break
+        return out

@@ -33,15 +33,18 @@ def add_shift(conn, tech, store, day, start=(8, 30), end=(17, 30), brk=((12, 0),
                  (tech, store, day, _at(day, *start), _at(day, *end), _at(day, *brk[0]), _at(day, *brk[1])))
 
 
-@pytest.fixture
-def shop(conn, mini_network):
+def make_shop(conn, m):
     """Store 0 of the mini network tomorrow: lifts L1, L2 and a paint booth; 张师傅 (maintenance, tyres,
     diagnostics) 08:30–17:30 with lunch 12:00–13:00, 李师傅 (maintenance, electrical) 09:00–18:00, lunch 12:30–13:30."""
     day = _day()
-    m = mini_network
     add_shift(conn, m["tech0"], m["store0"], day)
     add_shift(conn, m["tech0b"], m["store0"], day, (9, 0), (18, 0), ((12, 30), (13, 30)))
     return {**m, "day": day, "s": m["store0"]}
+
+
+@pytest.fixture
+def shop(conn, mini_network):
+    return make_shop(conn, mini_network)
 
 
 def _minutes(o):

@@ -41,18 +41,30 @@ CHINA = ZoneInfo("Asia/Shanghai")
 
 # The catalog's service names (services/ has no Qt): marked here, translated at use.
 _SERVICE_WORDS = (
-    QT_TRANSLATE_NOOP("BookingDialog", "小保养"), QT_TRANSLATE_NOOP("BookingDialog", "大保养"),
-    QT_TRANSLATE_NOOP("BookingDialog", "轮胎更换"), QT_TRANSLATE_NOOP("BookingDialog", "四轮定位"),
-    QT_TRANSLATE_NOOP("BookingDialog", "故障诊断"), QT_TRANSLATE_NOOP("BookingDialog", "电气维修"),
-    QT_TRANSLATE_NOOP("BookingDialog", "发动机底盘维修"), QT_TRANSLATE_NOOP("BookingDialog", "钣金修复"),
+    QT_TRANSLATE_NOOP("BookingDialog", "小保养"),
+    QT_TRANSLATE_NOOP("BookingDialog", "大保养"),
+    QT_TRANSLATE_NOOP("BookingDialog", "轮胎更换"),
+    QT_TRANSLATE_NOOP("BookingDialog", "四轮定位"),
+    QT_TRANSLATE_NOOP("BookingDialog", "故障诊断"),
+    QT_TRANSLATE_NOOP("BookingDialog", "电气维修"),
+    QT_TRANSLATE_NOOP("BookingDialog", "发动机底盘维修"),
+    QT_TRANSLATE_NOOP("BookingDialog", "钣金修复"),
     QT_TRANSLATE_NOOP("BookingDialog", "喷漆"),
 )
-WEEKDAYS_ZH = (QT_TRANSLATE_NOOP("BookingDialog", "周一"), QT_TRANSLATE_NOOP("BookingDialog", "周二"),
-               QT_TRANSLATE_NOOP("BookingDialog", "周三"), QT_TRANSLATE_NOOP("BookingDialog", "周四"),
-               QT_TRANSLATE_NOOP("BookingDialog", "周五"), QT_TRANSLATE_NOOP("BookingDialog", "周六"),
-               QT_TRANSLATE_NOOP("BookingDialog", "周日"))
-STEP_TITLES = (QT_TRANSLATE_NOOP("BookingDialog", "① 客户和项目"), QT_TRANSLATE_NOOP("BookingDialog", "② 门店和时间"),
-               QT_TRANSLATE_NOOP("BookingDialog", "③ 确认预约"))
+WEEKDAYS_ZH = (
+    QT_TRANSLATE_NOOP("BookingDialog", "周一"),
+    QT_TRANSLATE_NOOP("BookingDialog", "周二"),
+    QT_TRANSLATE_NOOP("BookingDialog", "周三"),
+    QT_TRANSLATE_NOOP("BookingDialog", "周四"),
+    QT_TRANSLATE_NOOP("BookingDialog", "周五"),
+    QT_TRANSLATE_NOOP("BookingDialog", "周六"),
+    QT_TRANSLATE_NOOP("BookingDialog", "周日"),
+)
+STEP_TITLES = (
+    QT_TRANSLATE_NOOP("BookingDialog", "① 客户和项目"),
+    QT_TRANSLATE_NOOP("BookingDialog", "② 门店和时间"),
+    QT_TRANSLATE_NOOP("BookingDialog", "③ 确认预约"),
+)
 # The wished window is picked in half hours over a working day.
 FIRST_HALF_HOUR, LAST_HALF_HOUR = 7 * 2, 21 * 2
 
@@ -97,7 +109,9 @@ def price_text(price: float, discount_pct: float) -> str:
     return arg(translate("BookingDialog", "%1（%2）"), money(price), discount_badge(discount_pct))
 
 
-def price_html(list_price: float, price: float, discount_pct: float, pal: theme.Palette, big: int = BIG_PX) -> str:
+def price_html(
+    list_price: float, price: float, discount_pct: float, pal: theme.Palette, big: int = BIG_PX
+) -> str:
     """The price, with the list price struck through before it when discounted (rich text)."""
     now = f"<span style='font-size:{big}px; font-weight:700; color:{pal.text}'>{money(price)}</span>"
     if discount_pct <= 0 or list_price <= price:
@@ -108,8 +122,13 @@ def price_html(list_price: float, price: float, discount_pct: float, pal: theme.
 
 def day_text(d: date) -> str:
     """'11月3日 周二' ('Tue 3 Nov' in English)."""
-    return arg(translate("BookingDialog", "%1月%2日 %3"), d.month, d.day, _tr(WEEKDAYS_ZH[d.weekday()]),
-               d.strftime("%b"))
+    return arg(
+        translate("BookingDialog", "%1月%2日 %3"),
+        d.month,
+        d.day,
+        _tr(WEEKDAYS_ZH[d.weekday()]),
+        d.strftime("%b"),
+    )
 
 
 def hm(t: datetime) -> str:
@@ -121,7 +140,11 @@ def minutes_words(minutes: int) -> str:
     if m < 60:
         return arg(translate("BookingDialog", "%1 分钟"), m)
     h, m = divmod(m, 60)
-    return arg(translate("BookingDialog", "%1 小时 %2 分"), h, m) if m else arg(translate("BookingDialog", "%1 小时"), h)
+    return (
+        arg(translate("BookingDialog", "%1 小时 %2 分"), h, m)
+        if m
+        else arg(translate("BookingDialog", "%1 小时"), h)
+    )
 
 
 def _repolish(w: QWidget) -> None:
@@ -230,15 +253,20 @@ class SlotButton(QPushButton):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
         self.setMinimumHeight(68)
         self.time_label = QLabel(hm(slot.start), objectName="slotTime")
-        self.end_label = QLabel(arg(_tr("至 %1"), hm(slot.end)), objectName="slotEnd")
-        self.price_label = QLabel(price_html(slot.list_price, slot.price, slot.discount_pct, pal, BODY_PX + 3))
+        self.end_label = QLabel(arg(translate("BookingDialog", "至 %1"), hm(slot.end)), objectName="slotEnd")
+        self.price_label = QLabel(
+            price_html(slot.list_price, slot.price, slot.discount_pct, pal, BODY_PX + 3)
+        )
         self.price_label.setTextFormat(Qt.TextFormat.RichText)
         self.badge_label = QLabel(discount_badge(slot.discount_pct), objectName="badge")
         self.badge_label.setVisible(slot.discount_pct > 0)
         if slot.pricing_rule:
-            self.badge_label.setToolTip(arg(_tr("优惠规则：%1"), slot.pricing_rule))
+            self.badge_label.setToolTip(arg(translate("BookingDialog", "优惠规则：%1"), slot.pricing_rule))
         self.load_bar = LoadBarWidget(slot.predicted_load, pal)
-        self.load_label = QLabel(arg(_tr("繁忙 %1%"), f"{slot.predicted_load * 100:.0f}"), objectName="caption")
+        self.load_label = QLabel(
+            arg(translate("BookingDialog", "繁忙 %1%"), f"{slot.predicted_load * 100:.0f}"),
+            objectName="caption",
+        )
         times = QVBoxLayout()
         times.setSpacing(0)
         times.addWidget(self.time_label)
@@ -287,7 +315,7 @@ class StoreCard(QFrame):
         name = (rec.name_en or rec.name_zh) if english() else rec.name_zh
         self.name_label = QLabel(name, objectName="storeName")
         self.name_label.setProperty("capable", "true" if rec.capable else "false")
-        self.own_chip = QLabel(_tr("本店"), objectName="chip")
+        self.own_chip = QLabel(translate("BookingDialog", "本店"), objectName="chip")
         self.own_chip.setVisible(own)
         self.price_label = QLabel(price_html(rec.list_price, rec.price, rec.discount_pct, pal))
         self.price_label.setTextFormat(Qt.TextFormat.RichText)
@@ -300,8 +328,10 @@ class StoreCard(QFrame):
         self.score_bar = ScoreBarWidget(rec.score, pal)
         self.score_bar.set_active_look(rec.capable)
         self.score_bar.setMaximumWidth(320)
-        score_caption = QLabel(_tr("综合得分"), objectName="caption")
-        self.not_capable_label = QLabel(_tr("这家店做不了这些项目"), objectName="notCapable")
+        score_caption = QLabel(translate("BookingDialog", "综合得分"), objectName="caption")
+        self.not_capable_label = QLabel(
+            translate("BookingDialog", "这家店做不了这些项目"), objectName="notCapable"
+        )
         self.not_capable_label.setVisible(not rec.capable)
         self.reason_labels = [QLabel("· " + reason_text(r), objectName="reason") for r in rec.reasons]
         for label in self.reason_labels:
@@ -330,17 +360,22 @@ class StoreCard(QFrame):
             layout.addWidget(label)
         for w in self.findChildren(QLabel):
             w.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-        self.setToolTip("" if rec.capable else _tr("这家店做不了这些项目"))
+        self.setToolTip("" if rec.capable else translate("BookingDialog", "这家店做不了这些项目"))
 
     @staticmethod
     def facts(rec: StoreRecommendation) -> str:
-        parts = [arg(_tr("%1 公里"), f"{rec.distance_km:.1f}"), arg(_tr("车程 %1"), minutes_words(rec.travel_minutes))]
+        parts = [
+            arg(translate("BookingDialog", "%1 公里"), f"{rec.distance_km:.1f}"),
+            arg(translate("BookingDialog", "车程 %1"), minutes_words(rec.travel_minutes)),
+        ]
         if rec.capable:
             if rec.earliest_start is None:
-                parts.append(_tr("这个时段没有空位"))
+                parts.append(translate("BookingDialog", "这个时段没有空位"))
             else:
-                parts.append(arg(_tr("最早 %1"), hm(rec.earliest_start)))
-                parts.append(arg(_tr("预计等待 %1"), minutes_words(rec.predicted_wait_minutes)))
+                parts.append(arg(translate("BookingDialog", "最早 %1"), hm(rec.earliest_start)))
+                parts.append(
+                    arg(translate("BookingDialog", "预计等待 %1"), minutes_words(rec.predicted_wait_minutes))
+                )
         return " · ".join(parts)
 
     def set_chosen(self, chosen: bool) -> None:
@@ -402,11 +437,16 @@ class BookingDialog(QDialog):
 
     STEP_CUSTOMER, STEP_STORE, STEP_CONFIRM = 0, 1, 2
 
-    def __init__(self, theme_name: str = "light", tz: tzinfo = CHINA, today: date | None = None,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        theme_name: str = "light",
+        tz: tzinfo = CHINA,
+        today: date | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self.setObjectName("bookingDialog")
-        self.setWindowTitle(_tr("预约"))
+        self.setWindowTitle(translate("BookingDialog", "预约"))
         self.setMinimumSize(1100, 760)
         self.setFont(theme.font(self, BODY_PX))
         self._pal = theme.palette(theme_name)
@@ -424,7 +464,7 @@ class BookingDialog(QDialog):
         self.slot_buttons: list[SlotButton] = []
         self.alternative_buttons: list[SlotButton] = []
 
-        title = QLabel(_tr("为客户预约"), objectName="dialogTitle")
+        title = QLabel(translate("BookingDialog", "为客户预约"), objectName="dialogTitle")
         self.step_labels = [QLabel(_tr(t), objectName="step") for t in STEP_TITLES]
         steps = QHBoxLayout()
         steps.setSpacing(6)
@@ -471,12 +511,12 @@ class BookingDialog(QDialog):
     def _build_customer_page(self) -> QWidget:
         page = QWidget(objectName="page")
         self.plate_edit = QLineEdit()
-        self.plate_edit.setPlaceholderText(_tr("例如 京A12345"))
+        self.plate_edit.setPlaceholderText(translate("BookingDialog", "例如 京A12345"))
         self.plate_edit.setMaxLength(10)
         self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText(_tr("客户怎么称呼"))
+        self.name_edit.setPlaceholderText(translate("BookingDialog", "客户怎么称呼"))
         self.phone_edit = QLineEdit()
-        self.phone_edit.setPlaceholderText(_tr("例如 13812345678"))
+        self.phone_edit.setPlaceholderText(translate("BookingDialog", "例如 13812345678"))
         self.phone_edit.setMaxLength(20)
         self.plate_error = self._field_error()
         self.phone_error = self._field_error()
@@ -487,7 +527,14 @@ class BookingDialog(QDialog):
         services.setHorizontalSpacing(24)
         services.setVerticalSpacing(2)
         for n, st in enumerate(SERVICE_TYPES):
-            check = QCheckBox(arg(_tr("%1  %2 分钟 · ¥%3"), _tr(st.name_zh), st.std_minutes, f"{st.price:,}"))
+            check = QCheckBox(
+                arg(
+                    translate("BookingDialog", "%1  %2 分钟 · ¥%3"),
+                    _tr(st.name_zh),
+                    st.std_minutes,
+                    f"{st.price:,}",
+                )
+            )
             check.toggled.connect(lambda _=False: self._clear_error(self.service_error))
             self.service_checks[st.code] = check
             services.addWidget(check, n // 3, n % 3)
@@ -519,12 +566,12 @@ class BookingDialog(QDialog):
         def label(text: str) -> QLabel:
             return QLabel(text, objectName="fieldLabel")
 
-        grid.addWidget(label(_tr("车牌号")), 0, 0)
+        grid.addWidget(label(translate("BookingDialog", "车牌号")), 0, 0)
         grid.addWidget(self.plate_edit, 0, 1)
         grid.addWidget(self.plate_error, 0, 2)
-        grid.addWidget(label(_tr("客户姓名")), 1, 0)
+        grid.addWidget(label(translate("BookingDialog", "客户姓名")), 1, 0)
         grid.addWidget(self.name_edit, 1, 1)
-        grid.addWidget(label(_tr("手机号")), 2, 0)
+        grid.addWidget(label(translate("BookingDialog", "手机号")), 2, 0)
         grid.addWidget(self.phone_edit, 2, 1)
         grid.addWidget(self.phone_error, 2, 2)
         for edit in (self.plate_edit, self.name_edit, self.phone_edit):
@@ -534,15 +581,15 @@ class BookingDialog(QDialog):
         when.addWidget(self.date_edit)
         when.addWidget(self.weekday_label)
         when.addSpacing(12)
-        when.addWidget(QLabel(_tr("从")))
+        when.addWidget(QLabel(translate("BookingDialog", "从")))
         when.addWidget(self.from_combo)
-        when.addWidget(QLabel(_tr("到")))
+        when.addWidget(QLabel(translate("BookingDialog", "到")))
         when.addWidget(self.to_combo)
         when.addWidget(self.window_error, 1)
 
         self.preset_label = QLabel("", objectName="hint")
         self.preset_label.hide()
-        self.recommend_button = QPushButton(_tr("推荐门店 →"), objectName="primary")
+        self.recommend_button = QPushButton(translate("BookingDialog", "推荐门店 →"), objectName="primary")
         self.recommend_button.setDefault(True)
         self.recommend_button.clicked.connect(self.request_recommendations)
         buttons = QHBoxLayout()
@@ -552,16 +599,16 @@ class BookingDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(10)
-        layout.addWidget(QLabel(_tr("客户"), objectName="sectionTitle"))
+        layout.addWidget(QLabel(translate("BookingDialog", "客户"), objectName="sectionTitle"))
         layout.addLayout(grid)
         layout.addSpacing(6)
         services_title = QHBoxLayout()
-        services_title.addWidget(QLabel(_tr("服务项目"), objectName="sectionTitle"))
+        services_title.addWidget(QLabel(translate("BookingDialog", "服务项目"), objectName="sectionTitle"))
         services_title.addWidget(self.service_error, 1)
         layout.addLayout(services_title)
         layout.addLayout(services)
         layout.addSpacing(6)
-        layout.addWidget(QLabel(_tr("希望哪天、几点到店"), objectName="sectionTitle"))
+        layout.addWidget(QLabel(translate("BookingDialog", "希望哪天、几点到店"), objectName="sectionTitle"))
         layout.addLayout(when)
         layout.addStretch(1)
         layout.addLayout(buttons)
@@ -569,11 +616,13 @@ class BookingDialog(QDialog):
 
     def _build_store_page(self) -> QWidget:
         page = QWidget(objectName="page")
-        self.stores_title = QLabel(_tr("推荐门店"), objectName="sectionTitle")
-        self.stores_hint = QLabel(_tr("点选一家门店，右边列出可约时间。"), objectName="hint")
+        self.stores_title = QLabel(translate("BookingDialog", "推荐门店"), objectName="sectionTitle")
+        self.stores_hint = QLabel(
+            translate("BookingDialog", "点选一家门店，右边列出可约时间。"), objectName="hint"
+        )
         self.stores_scroll, self.stores_layout = _scroll_list()
-        self.slots_title = QLabel(_tr("可约时间"), objectName="sectionTitle")
-        self.slots_hint = QLabel(_tr("先在左边选一家门店。"), objectName="hint")
+        self.slots_title = QLabel(translate("BookingDialog", "可约时间"), objectName="sectionTitle")
+        self.slots_hint = QLabel(translate("BookingDialog", "先在左边选一家门店。"), objectName="hint")
         self.slots_hint.setWordWrap(True)
         self.slots_scroll, self.slots_layout = _scroll_list()
         left = QVBoxLayout()
@@ -590,7 +639,7 @@ class BookingDialog(QDialog):
         columns.setSpacing(20)
         columns.addLayout(left, 11)
         columns.addLayout(right, 8)
-        self.back_to_customer_button = QPushButton(_tr("← 修改客户和项目"))
+        self.back_to_customer_button = QPushButton(translate("BookingDialog", "← 修改客户和项目"))
         self.back_to_customer_button.clicked.connect(lambda: self._go(self.STEP_CUSTOMER))
         buttons = QHBoxLayout()
         buttons.addWidget(self.back_to_customer_button)
@@ -609,12 +658,14 @@ class BookingDialog(QDialog):
         grid.setHorizontalSpacing(24)
         grid.setVerticalSpacing(12)
         grid.setColumnStretch(1, 1)
-        keys = (("plate", QT_TRANSLATE_NOOP("BookingDialog", "车牌号")),
-                ("customer", QT_TRANSLATE_NOOP("BookingDialog", "客户")),
-                ("services", QT_TRANSLATE_NOOP("BookingDialog", "服务项目")),
-                ("store", QT_TRANSLATE_NOOP("BookingDialog", "门店")),
-                ("time", QT_TRANSLATE_NOOP("BookingDialog", "时间")),
-                ("price", QT_TRANSLATE_NOOP("BookingDialog", "价格")))
+        keys = (
+            ("plate", QT_TRANSLATE_NOOP("BookingDialog", "车牌号")),
+            ("customer", QT_TRANSLATE_NOOP("BookingDialog", "客户")),
+            ("services", QT_TRANSLATE_NOOP("BookingDialog", "服务项目")),
+            ("store", QT_TRANSLATE_NOOP("BookingDialog", "门店")),
+            ("time", QT_TRANSLATE_NOOP("BookingDialog", "时间")),
+            ("price", QT_TRANSLATE_NOOP("BookingDialog", "价格")),
+        )
         for n, (key, text) in enumerate(keys):
             grid.addWidget(QLabel(_tr(text), objectName="summaryKey"), n, 0)
             value = QLabel("", objectName="summaryValue")
@@ -630,13 +681,13 @@ class BookingDialog(QDialog):
         self.result_label = QLabel("", objectName="result")
         self.result_label.setWordWrap(True)
         self.result_label.hide()
-        self.back_to_slots_button = QPushButton(_tr("← 换个门店或时间"))
+        self.back_to_slots_button = QPushButton(translate("BookingDialog", "← 换个门店或时间"))
         self.back_to_slots_button.clicked.connect(lambda: self._go(self.STEP_STORE))
-        self.confirm_button = QPushButton(_tr("确认预约"), objectName="primary")
+        self.confirm_button = QPushButton(translate("BookingDialog", "确认预约"), objectName="primary")
         self.confirm_button.clicked.connect(self.request_booking)
-        self.another_button = QPushButton(_tr("再约一位客户"))
+        self.another_button = QPushButton(translate("BookingDialog", "再约一位客户"))
         self.another_button.clicked.connect(self.reset)
-        self.done_button = QPushButton(_tr("完成"), objectName="primary")
+        self.done_button = QPushButton(translate("BookingDialog", "完成"), objectName="primary")
         self.done_button.clicked.connect(self.accept)
         for b in (self.another_button, self.done_button):
             b.hide()
@@ -649,7 +700,7 @@ class BookingDialog(QDialog):
         layout = QVBoxLayout(page)
         layout.setContentsMargins(0, 4, 0, 0)
         layout.setSpacing(12)
-        self.confirm_title = QLabel(_tr("请和客户核对"), objectName="sectionTitle")
+        self.confirm_title = QLabel(translate("BookingDialog", "请和客户核对"), objectName="sectionTitle")
         layout.addWidget(self.confirm_title)
         layout.addLayout(grid)
         layout.addWidget(self.taken_label)
@@ -680,11 +731,23 @@ class BookingDialog(QDialog):
     def preset(self, store_id: int | None = None, lat: float | None = None, lon: float | None = None) -> None:
         """Open for a store (the store edition: the service ranks that store first) and/or a customer position."""
         self._store_id, self._lat, self._lon = store_id, lat, lon
-        self.preset_label.setText(_tr("本店排在最前；也会列出附近能更快接车的门店。") if store_id is not None else "")
+        self.preset_label.setText(
+            translate("BookingDialog", "本店排在最前；也会列出附近能更快接车的门店。")
+            if store_id is not None
+            else ""
+        )
         self.preset_label.setVisible(store_id is not None)
 
-    def fill(self, plate: str = "", customer: str = "", phone: str = "", codes: Sequence[str] = (),
-             day: date | None = None, time_from: time | None = None, time_to: time | None = None) -> None:
+    def fill(
+        self,
+        plate: str = "",
+        customer: str = "",
+        phone: str = "",
+        codes: Sequence[str] = (),
+        day: date | None = None,
+        time_from: time | None = None,
+        time_to: time | None = None,
+    ) -> None:
         """Fill step 1 (say, from a customer's call or a walk-in's record)."""
         self.plate_edit.setText(plate)
         self.name_edit.setText(customer)
@@ -712,15 +775,23 @@ class BookingDialog(QDialog):
         self._clear_error(self.window_error)
         ok = True
         if not plate:
-            ok = self._error(self.plate_error, _tr("请填写车牌号，例如 京A12345。"), self.plate_edit)
+            ok = self._error(
+                self.plate_error, translate("BookingDialog", "请填写车牌号，例如 京A12345。"), self.plate_edit
+            )
         elif len(plate) < 5:
-            ok = self._error(self.plate_error, _tr("车牌号太短了，请核对一下。"), self.plate_edit)
+            ok = self._error(
+                self.plate_error, translate("BookingDialog", "车牌号太短了，请核对一下。"), self.plate_edit
+            )
         if phone and not (phone.isdigit() and 7 <= len(phone) <= 15):
-            ok = self._error(self.phone_error, _tr("手机号只能是数字，例如 13812345678。"), self.phone_edit)
+            ok = self._error(
+                self.phone_error,
+                translate("BookingDialog", "手机号只能是数字，例如 13812345678。"),
+                self.phone_edit,
+            )
         if not codes:
-            ok = self._error(self.service_error, _tr("请至少选一个服务项目。"))
+            ok = self._error(self.service_error, translate("BookingDialog", "请至少选一个服务项目。"))
         if t_to <= t_from:
-            ok = self._error(self.window_error, _tr("“到”的时间要晚于“从”的时间。"))
+            ok = self._error(self.window_error, translate("BookingDialog", "“到”的时间要晚于“从”的时间。"))
         if not ok:
             return None
         qd = self.date_edit.date()
@@ -746,7 +817,7 @@ class BookingDialog(QDialog):
         if request is None:
             return
         self._request = request
-        self.set_busy(True, _tr("正在找合适的门店…"))
+        self.set_busy(True, translate("BookingDialog", "正在找合适的门店…"))
         self.sig_recommend_requested.emit(dict(request))
 
     @Slot(object)
@@ -764,13 +835,22 @@ class BookingDialog(QDialog):
             self.store_cards.append(card)
         capable = [r for r in recommendations if r.capable]
         if not recommendations:
-            self.stores_hint.setText(_tr("附近没有能做这些项目的门店。请换一天或换个时间段再试。"))
+            self.stores_hint.setText(
+                translate("BookingDialog", "附近没有能做这些项目的门店。请换一天或换个时间段再试。")
+            )
         elif not capable:
-            self.stores_hint.setText(_tr("这些门店都做不了所选的项目。请减少项目或换一天再试。"))
+            self.stores_hint.setText(
+                translate("BookingDialog", "这些门店都做不了所选的项目。请减少项目或换一天再试。")
+            )
         else:
-            self.stores_hint.setText(arg(_tr("共 %1 家门店能做，按综合得分排序。点选一家看可约时间。"), len(capable)))
-        self.slots_title.setText(_tr("可约时间"))
-        self.slots_hint.setText(_tr("先在左边选一家门店。"))
+            self.stores_hint.setText(
+                arg(
+                    translate("BookingDialog", "共 %1 家门店能做，按综合得分排序。点选一家看可约时间。"),
+                    len(capable),
+                )
+            )
+        self.slots_title.setText(translate("BookingDialog", "可约时间"))
+        self.slots_hint.setText(translate("BookingDialog", "先在左边选一家门店。"))
         self._go(self.STEP_STORE)
         if capable:
             self.choose_store(capable[0].store_id)
@@ -785,9 +865,9 @@ class BookingDialog(QDialog):
             card.set_chosen(card.rec.store_id == store_id)
         _clear(self.slots_layout)
         self.slot_buttons = []
-        self.slots_title.setText(arg(_tr("可约时间 · %1"), self._store_name(store_id)))
-        self.slots_hint.setText(_tr("正在查这家店的空位…"))
-        self.set_busy(True, _tr("正在查空位…"))
+        self.slots_title.setText(arg(translate("BookingDialog", "可约时间 · %1"), self._store_name(store_id)))
+        self.slots_hint.setText(translate("BookingDialog", "正在查这家店的空位…"))
+        self.set_busy(True, translate("BookingDialog", "正在查空位…"))
         self.sig_slots_requested.emit(store_id, tuple(self._request["service_codes"]), self._request["date"])
 
     @Slot(object)
@@ -802,9 +882,17 @@ class BookingDialog(QDialog):
             self.slots_layout.insertWidget(self.slots_layout.count() - 1, button)
             self.slot_buttons.append(button)
         if self._request is not None and slots:
-            self.slots_hint.setText(arg(_tr("%1 有 %2 个空位。点一个时间。"), day_text(self._request["date"]), len(slots)))
+            self.slots_hint.setText(
+                arg(
+                    translate("BookingDialog", "%1 有 %2 个空位。点一个时间。"),
+                    day_text(self._request["date"]),
+                    len(slots),
+                )
+            )
         else:
-            self.slots_hint.setText(_tr("这家店在这个时间段没有空位。请换一家门店或换一个时间段。"))
+            self.slots_hint.setText(
+                translate("BookingDialog", "这家店在这个时间段没有空位。请换一家门店或换一个时间段。")
+            )
 
     def choose_slot(self, slot: SlotOffer) -> None:
         """Pick a slot: show the confirmation step with everything to read back to the customer."""
@@ -827,27 +915,29 @@ class BookingDialog(QDialog):
     def request_booking(self) -> None:
         """确认预约: ask to book the chosen slot."""
         if self._slot is None or self._request is None:
-            self.show_error(_tr("请先选一个时间。"))
+            self.show_error(translate("BookingDialog", "请先选一个时间。"))
             return
         self._hide_message()
         slot = self._slot
-        self.set_busy(True, _tr("正在预约…"))
-        self.sig_book_requested.emit({
-            "slot": slot,
-            "store_id": slot.store_id,
-            "start": slot.start,
-            "end": slot.end,
-            "bay_id": slot.bay_id,
-            "technician_id": slot.technician_id,
-            "list_price": slot.list_price,
-            "price": slot.price,
-            "discount_pct": slot.discount_pct,
-            "pricing_rule": slot.pricing_rule,
-            "plate": self._request["plate"],
-            "customer": self._request["customer"],
-            "phone": self._request["phone"],
-            "service_codes": tuple(self._request["service_codes"]),
-        })
+        self.set_busy(True, translate("BookingDialog", "正在预约…"))
+        self.sig_book_requested.emit(
+            {
+                "slot": slot,
+                "store_id": slot.store_id,
+                "start": slot.start,
+                "end": slot.end,
+                "bay_id": slot.bay_id,
+                "technician_id": slot.technician_id,
+                "list_price": slot.list_price,
+                "price": slot.price,
+                "discount_pct": slot.discount_pct,
+                "pricing_rule": slot.pricing_rule,
+                "plate": self._request["plate"],
+                "customer": self._request["customer"],
+                "phone": self._request["phone"],
+                "service_codes": tuple(self._request["service_codes"]),
+            }
+        )
 
     @Slot(object)
     def show_booked(self, confirmation: BookingConfirmation) -> None:
@@ -860,7 +950,7 @@ class BookingDialog(QDialog):
         self.summary_values["store"].setText(self._store_name(c.store_id))
         self.summary_values["time"].setText(f"{day_text(start.date())}  {hm(start)}–{hm(end)}")
         self.summary_values["price"].setText(self._price_rich(c.list_price, c.price, c.discount_pct))
-        self.confirm_title.setText(_tr("预约成功"))
+        self.confirm_title.setText(translate("BookingDialog", "预约成功"))
         self.result_label.setText(self.booked_sentence(confirmation))
         self.result_label.show()
         self.taken_label.hide()
@@ -875,10 +965,19 @@ class BookingDialog(QDialog):
     def booked_sentence(self, c: BookingConfirmation) -> str:
         """'已预约：京A12345 小保养，北京望京店 11月3日 周二 10:30，¥357（低峰 85 折）。预约号 1234。'"""
         request = self._request or {}
-        what = " ".join(p for p in (request.get("plate", ""), services_text(request.get("service_codes", ()))) if p)
+        what = " ".join(
+            p for p in (request.get("plate", ""), services_text(request.get("service_codes", ()))) if p
+        )
         start = c.start.astimezone(self._tz) if c.start.tzinfo is not None else c.start
-        return arg(_tr("已预约：%1，%2 %3 %4，%5。预约号 %6。"), what, self._store_name(c.store_id),
-                   day_text(start.date()), hm(start), price_text(c.price, c.discount_pct), c.booking_id)
+        return arg(
+            translate("BookingDialog", "已预约：%1，%2 %3 %4，%5。预约号 %6。"),
+            what,
+            self._store_name(c.store_id),
+            day_text(start.date()),
+            hm(start),
+            price_text(c.price, c.discount_pct),
+            c.booking_id,
+        )
 
     @Slot(str, object)
     def show_slot_taken(self, message: str, alternatives: Sequence[SlotOffer]) -> None:
@@ -887,11 +986,11 @@ class BookingDialog(QDialog):
         self.set_busy(False)
         self._go(self.STEP_CONFIRM)
         lost = hm(self._slot.start) if self._slot is not None else ""
-        text = arg(_tr("%1 这个时间刚被别的顾问约走了，没有预约成功。"), lost)
+        text = arg(translate("BookingDialog", "%1 这个时间刚被别的顾问约走了，没有预约成功。"), lost)
         if alternatives:
-            text += " " + _tr("点下面任一个时间，马上为客户改约：")
+            text += " " + translate("BookingDialog", "点下面任一个时间，马上为客户改约：")
         else:
-            text += " " + _tr("这家店这天没有别的空位了，请换一家门店。")
+            text += " " + translate("BookingDialog", "这家店这天没有别的空位了，请换一家门店。")
         self.taken_label.setText(text)
         self.taken_label.setToolTip(message)
         self.taken_label.show()
@@ -955,9 +1054,16 @@ class BookingDialog(QDialog):
 
     def field_errors(self) -> dict[str, str]:
         """The sentences shown next to the fields of step 1 (field → sentence), for tests and screen readers."""
-        return {name: label.text() for name, label in (("plate", self.plate_error), ("phone", self.phone_error),
-                                                        ("services", self.service_error),
-                                                        ("window", self.window_error)) if not label.isHidden()}
+        return {
+            name: label.text()
+            for name, label in (
+                ("plate", self.plate_error),
+                ("phone", self.phone_error),
+                ("services", self.service_error),
+                ("window", self.window_error),
+            )
+            if not label.isHidden()
+        }
 
     @property
     def message(self) -> str:
@@ -981,7 +1087,7 @@ class BookingDialog(QDialog):
     def _store_name(self, store_id: int) -> str:
         rec = self._recs.get(store_id)
         if rec is None:
-            return arg(_tr("门店 #%1"), store_id)
+            return arg(translate("BookingDialog", "门店 #%1"), store_id)
         return (rec.name_en or rec.name_zh) if english() else rec.name_zh
 
     def _fill_summary(self) -> None:
@@ -993,21 +1099,22 @@ class BookingDialog(QDialog):
         customer = " ".join(p for p in (request.get("customer", ""), request.get("phone", "")) if p)
         values = {
             "plate": request.get("plate", ""),
-            "customer": customer or _tr("（未填）"),
+            "customer": customer or translate("BookingDialog", "（未填）"),
             "services": services_text(request.get("service_codes", ())),
             "store": self._store_name(slot.store_id),
             "time": f"{day_text(start.date())}  {hm(start)}–{hm(end)}",
             "price": self._price_rich(slot.list_price, slot.price, slot.discount_pct),
         }
-        self.confirm_title.setText(_tr("请和客户核对"))
+        self.confirm_title.setText(translate("BookingDialog", "请和客户核对"))
         for key, value in values.items():
             self.summary_values[key].setText(value)
-        self.confirm_button.setText(arg(_tr("确认预约 %1"), hm(start)))
+        self.confirm_button.setText(arg(translate("BookingDialog", "确认预约 %1"), hm(start)))
 
     def _price_rich(self, list_price: float, price: float, discount_pct: float) -> str:
         badge = discount_badge(discount_pct)
         return price_html(list_price, price, discount_pct, self._pal) + (
-            f"&nbsp;&nbsp;<span style='color:{self._pal.good}'>{badge}</span>" if badge else "")
+            f"&nbsp;&nbsp;<span style='color:{self._pal.good}'>{badge}</span>" if badge else ""
+        )
 
     def _error(self, label: QLabel, text: str, edit: QLineEdit | None = None) -> bool:
         label.setText(text)
@@ -1034,5 +1141,13 @@ class BookingDialog(QDialog):
         self.message_label.setText("")
 
 
-__all__ = ["BookingDialog", "SlotButton", "StoreCard", "day_text", "discount_badge", "price_text", "service_name",
-           "zhe"]
+__all__ = [
+    "BookingDialog",
+    "SlotButton",
+    "StoreCard",
+    "day_text",
+    "discount_badge",
+    "price_text",
+    "service_name",
+    "zhe",
+]

@@ -33,18 +33,34 @@ from widgets.store_panels import BODY_PX, SMALL_PX, TITLE_PX, mix, panel_css
 translate = QCoreApplication.translate
 _CTX = "PricingEditor"  # the translation context (a name, so lupdate does not take it for a source text)
 
-WEEKDAY_SHORT = (QT_TRANSLATE_NOOP("PricingEditor", "一"), QT_TRANSLATE_NOOP("PricingEditor", "二"),
-                 QT_TRANSLATE_NOOP("PricingEditor", "三"), QT_TRANSLATE_NOOP("PricingEditor", "四"),
-                 QT_TRANSLATE_NOOP("PricingEditor", "五"), QT_TRANSLATE_NOOP("PricingEditor", "六"),
-                 QT_TRANSLATE_NOOP("PricingEditor", "日"))
-WEEKDAY_LONG = (QT_TRANSLATE_NOOP("PricingEditor", "周一"), QT_TRANSLATE_NOOP("PricingEditor", "周二"),
-                QT_TRANSLATE_NOOP("PricingEditor", "周三"), QT_TRANSLATE_NOOP("PricingEditor", "周四"),
-                QT_TRANSLATE_NOOP("PricingEditor", "周五"), QT_TRANSLATE_NOOP("PricingEditor", "周六"),
-                QT_TRANSLATE_NOOP("PricingEditor", "周日"))
-COLUMNS = (QT_TRANSLATE_NOOP("PricingEditor", "规则名称"), QT_TRANSLATE_NOOP("PricingEditor", "负载低于"),
-           QT_TRANSLATE_NOOP("PricingEditor", "折扣"), QT_TRANSLATE_NOOP("PricingEditor", "星期"),
-           QT_TRANSLATE_NOOP("PricingEditor", "从"), QT_TRANSLATE_NOOP("PricingEditor", "到"),
-           QT_TRANSLATE_NOOP("PricingEditor", "启用"), "")
+WEEKDAY_SHORT = (
+    QT_TRANSLATE_NOOP("PricingEditor", "一"),
+    QT_TRANSLATE_NOOP("PricingEditor", "二"),
+    QT_TRANSLATE_NOOP("PricingEditor", "三"),
+    QT_TRANSLATE_NOOP("PricingEditor", "四"),
+    QT_TRANSLATE_NOOP("PricingEditor", "五"),
+    QT_TRANSLATE_NOOP("PricingEditor", "六"),
+    QT_TRANSLATE_NOOP("PricingEditor", "日"),
+)
+WEEKDAY_LONG = (
+    QT_TRANSLATE_NOOP("PricingEditor", "周一"),
+    QT_TRANSLATE_NOOP("PricingEditor", "周二"),
+    QT_TRANSLATE_NOOP("PricingEditor", "周三"),
+    QT_TRANSLATE_NOOP("PricingEditor", "周四"),
+    QT_TRANSLATE_NOOP("PricingEditor", "周五"),
+    QT_TRANSLATE_NOOP("PricingEditor", "周六"),
+    QT_TRANSLATE_NOOP("PricingEditor", "周日"),
+)
+COLUMNS = (
+    QT_TRANSLATE_NOOP("PricingEditor", "规则名称"),
+    QT_TRANSLATE_NOOP("PricingEditor", "负载低于"),
+    QT_TRANSLATE_NOOP("PricingEditor", "折扣"),
+    QT_TRANSLATE_NOOP("PricingEditor", "星期"),
+    QT_TRANSLATE_NOOP("PricingEditor", "从"),
+    QT_TRANSLATE_NOOP("PricingEditor", "到"),
+    QT_TRANSLATE_NOOP("PricingEditor", "启用"),
+    "",
+)
 NAME, LOAD, DISCOUNT, WEEKDAYS, HOUR_FROM, HOUR_TO, ACTIVE, REMOVE = range(8)
 COLUMN_WIDTHS = (230, 118, 118, 300, 96, 96, 70, 96)
 PREVIEW_LIST_PRICE = 420.0  # a minor service's price, to show what a discount means in yuan
@@ -53,12 +69,15 @@ PREVIEW_LIST_PRICE = 420.0  # a minor service's price, to show what a discount m
 # and translated at use. An unknown sentence is shown as it comes.
 _VALIDATION_ZH = {
     "A pricing rule needs a name.": QT_TRANSLATE_NOOP("PricingEditor", "规则要有一个名称。"),
-    "The load threshold must be between 1 % and 100 %.":
-        QT_TRANSLATE_NOOP("PricingEditor", "“负载低于”要在 1% 到 100% 之间。"),
-    f"The discount must be between 1 % and {MAX_DISCOUNT_PCT:.0f} %.":
-        QT_TRANSLATE_NOOP("PricingEditor", "折扣要在 1% 到 %1% 之间。"),
-    "The hours must run forward within the day (from 0 to 24).":
-        QT_TRANSLATE_NOOP("PricingEditor", "时段要在一天之内，“到”晚于“从”（0 到 24 点）。"),
+    "The load threshold must be between 1 % and 100 %.": QT_TRANSLATE_NOOP(
+        "PricingEditor", "“负载低于”要在 1% 到 100% 之间。"
+    ),
+    f"The discount must be between 1 % and {MAX_DISCOUNT_PCT:.0f} %.": QT_TRANSLATE_NOOP(
+        "PricingEditor", "折扣要在 1% 到 %1% 之间。"
+    ),
+    "The hours must run forward within the day (from 0 to 24).": QT_TRANSLATE_NOOP(
+        "PricingEditor", "时段要在一天之内，“到”晚于“从”（0 到 24 点）。"
+    ),
     "Pick at least one weekday.": QT_TRANSLATE_NOOP("PricingEditor", "至少选一个星期几。"),
 }
 
@@ -77,14 +96,18 @@ def weekdays_text(days: Sequence[int]) -> str:
     """(0, 1, 2, 3, 4) → '周一至周五'; every day → '每天'; otherwise '周二、周四'."""
     days = sorted(set(days))
     if days == list(range(7)):
-        return _tr("每天")
+        return translate("PricingEditor", "每天")
     if len(days) > 2 and days == list(range(days[0], days[-1] + 1)):
-        return arg(_tr("%1至%2"), _tr(WEEKDAY_LONG[days[0]]), _tr(WEEKDAY_LONG[days[-1]]))
+        return arg(
+            translate("PricingEditor", "%1至%2"), _tr(WEEKDAY_LONG[days[0]]), _tr(WEEKDAY_LONG[days[-1]])
+        )
     return (", " if english() else "、").join(_tr(WEEKDAY_LONG[d]) for d in days)
 
 
 def _css(pal: theme.Palette) -> str:
-    return panel_css(pal) + f"""
+    return (
+        panel_css(pal)
+        + f"""
     QLabel {{ font-size: {BODY_PX}px; }}
     QLabel#panelTitle {{ font-size: {TITLE_PX}px; }}
     QLabel#caption {{ font-size: {SMALL_PX + 1}px; }}
@@ -118,6 +141,7 @@ def _css(pal: theme.Palette) -> str:
     QPushButton#day:checked:disabled {{ color: {pal.text}; background: {mix(pal.surface, pal.accent, 0.3).name()}; }}
     QCheckBox::indicator {{ width: 24px; height: 24px; }}
     """
+    )
 
 
 class WeekdayPicker(QWidget):
@@ -150,25 +174,25 @@ class _RuleRow:
         self.rule_id = rule.id
         changed = editor._changed
         self.name = QLineEdit(rule.name)
-        self.name.setPlaceholderText(_tr("例如 工作日上午低峰"))
+        self.name.setPlaceholderText(translate("PricingEditor", "例如 工作日上午低峰"))
         self.name.textEdited.connect(changed)
         self.load = QSpinBox()
         self.load.setRange(0, 100)
         self.load.setSuffix(" %")
         self.load.setValue(round(rule.load_below * 100))
-        self.load.setToolTip(_tr("预计负载低于这个比例的时段才打折"))
+        self.load.setToolTip(translate("PricingEditor", "预计负载低于这个比例的时段才打折"))
         self.discount = QDoubleSpinBox()
         self.discount.setRange(0.0, 100.0)
         self.discount.setDecimals(1)
         self.discount.setSingleStep(1.0)
         self.discount.setSuffix(" %")
         self.discount.setValue(rule.discount_pct)
-        self.discount.setToolTip(_tr("减免的百分比：15% 即 85 折"))
+        self.discount.setToolTip(translate("PricingEditor", "减免的百分比：15% 即 85 折"))
         self.weekdays = WeekdayPicker(rule.weekdays, changed)
         self.hour_from, self.hour_to = QSpinBox(), QSpinBox()
         for spin, value in ((self.hour_from, rule.hour_from), (self.hour_to, rule.hour_to)):
             spin.setRange(0, 24)
-            spin.setSuffix(_tr(" 点"))
+            spin.setSuffix(translate("PricingEditor", " 点"))
             spin.setValue(value)
             spin.valueChanged.connect(changed)
         self.load.valueChanged.connect(changed)
@@ -180,24 +204,42 @@ class _RuleRow:
         box = QHBoxLayout(self.active_box)
         box.setContentsMargins(0, 0, 0, 0)
         box.addWidget(self.active, 0, Qt.AlignmentFlag.AlignCenter)
-        self.remove = QPushButton(_tr("删除"))
-        self.remove.setToolTip(_tr("删除这条规则（保存后生效）"))
+        self.remove = QPushButton(translate("PricingEditor", "删除"))
+        self.remove.setToolTip(translate("PricingEditor", "删除这条规则（保存后生效）"))
         self.remove.clicked.connect(lambda: editor.remove_row(editor.row_of(self)))
 
     def widgets(self) -> tuple[QWidget, ...]:
-        return (self.name, self.load, self.discount, self.weekdays, self.hour_from, self.hour_to, self.active_box,
-                self.remove)
+        return (
+            self.name,
+            self.load,
+            self.discount,
+            self.weekdays,
+            self.hour_from,
+            self.hour_to,
+            self.active_box,
+            self.remove,
+        )
 
     def rule(self) -> PricingRule:
-        return PricingRule(self.rule_id, self.name.text().strip(), self.load.value() / 100.0, self.discount.value(),
-                           self.weekdays.days(), self.hour_from.value(), self.hour_to.value(),
-                           self.active.isChecked())
+        return PricingRule(
+            self.rule_id,
+            self.name.text().strip(),
+            self.load.value() / 100.0,
+            self.discount.value(),
+            self.weekdays.days(),
+            self.hour_from.value(),
+            self.hour_to.value(),
+            self.active.isChecked(),
+        )
 
     def set_editable(self, editable: bool) -> None:
         # Read-only rather than disabled: a disabled field greys its text out, and the rules must stay readable.
         self.name.setReadOnly(not editable)
-        symbols = (QAbstractSpinBox.ButtonSymbols.UpDownArrows if editable
-                   else QAbstractSpinBox.ButtonSymbols.NoButtons)
+        symbols = (
+            QAbstractSpinBox.ButtonSymbols.UpDownArrows
+            if editable
+            else QAbstractSpinBox.ButtonSymbols.NoButtons
+        )
         for spin in (self.load, self.discount, self.hour_from, self.hour_to):
             spin.setReadOnly(not editable)
             spin.setButtonSymbols(symbols)
@@ -233,7 +275,7 @@ class PricingEditor(QWidget):
         self._dirty = False
         self._loading = False
 
-        title = QLabel(_tr("低峰优惠规则"), objectName="panelTitle")
+        title = QLabel(translate("PricingEditor", "低峰优惠规则"), objectName="panelTitle")
         title_en = QLabel("Off-peak pricing rules", objectName="panelTitleEn")
         title_en.setVisible(not english())
         header = QHBoxLayout()
@@ -241,10 +283,14 @@ class PricingEditor(QWidget):
         header.addWidget(title, 0, Qt.AlignmentFlag.AlignBaseline)
         header.addWidget(title_en, 0, Qt.AlignmentFlag.AlignBaseline)
         header.addStretch(1)
-        self.explain_label = QLabel(_tr("预计负载低于门槛的时段自动打折，几条都适用时取折扣最大的一条。"),
-                                    objectName="caption")
+        self.explain_label = QLabel(
+            translate("PricingEditor", "预计负载低于门槛的时段自动打折，几条都适用时取折扣最大的一条。"),
+            objectName="caption",
+        )
         self.explain_label.setWordWrap(True)
-        self.notice_label = QLabel(_tr("只有总部可以修改优惠规则；这里只能查看。"), objectName="notice")
+        self.notice_label = QLabel(
+            translate("PricingEditor", "只有总部可以修改优惠规则；这里只能查看。"), objectName="notice"
+        )
         self.notice_label.setWordWrap(True)
         self.notice_label.hide()
 
@@ -264,9 +310,9 @@ class PricingEditor(QWidget):
         head.setSectionResizeMode(NAME, QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumWidth(sum(COLUMN_WIDTHS) + 4)
 
-        self.add_button = QPushButton(_tr("＋ 添加规则"))
+        self.add_button = QPushButton(translate("PricingEditor", "＋ 添加规则"))
         self.add_button.clicked.connect(self.add_rule)
-        self.save_button = QPushButton(_tr("保存"), objectName="primary")
+        self.save_button = QPushButton(translate("PricingEditor", "保存"), objectName="primary")
         self.save_button.clicked.connect(self.save)
         self.status_label = QLabel("", objectName="status")
         self.status_label.setWordWrap(True)
@@ -287,7 +333,7 @@ class PricingEditor(QWidget):
         self.preview_day.setCurrentIndex(1)
         self.preview_hour = QSpinBox()
         self.preview_hour.setRange(0, 23)
-        self.preview_hour.setSuffix(_tr(" 点"))
+        self.preview_hour.setSuffix(translate("PricingEditor", " 点"))
         self.preview_hour.setValue(10)
         for w in (self.preview_load, self.preview_hour):
             w.valueChanged.connect(self.update_preview)
@@ -295,9 +341,9 @@ class PricingEditor(QWidget):
         self.preview_label = QLabel("", objectName="preview")
         preview = QHBoxLayout()
         preview.setSpacing(8)
-        preview.addWidget(QLabel(_tr("试算：负载")))
+        preview.addWidget(QLabel(translate("PricingEditor", "试算：负载")))
         preview.addWidget(self.preview_load)
-        preview.addWidget(QLabel(_tr("的")))
+        preview.addWidget(QLabel(translate("PricingEditor", "的")))
         preview.addWidget(self.preview_day)
         preview.addWidget(self.preview_hour)
         preview.addWidget(QLabel("→"))
@@ -389,14 +435,19 @@ class PricingEditor(QWidget):
             problem = validate(rule)
             if problem is not None:
                 self._rows[n].set_invalid(True)
-                self._status(arg(_tr("第 %1 条规则：%2"), n + 1, validation_text(problem)), "bad")
+                self._status(
+                    arg(translate("PricingEditor", "第 %1 条规则：%2"), n + 1, validation_text(problem)),
+                    "bad",
+                )
                 return
         names = [r.name for r in rules]
         duplicate = next((name for name in names if names.count(name) > 1), None)
         if duplicate is not None:
-            self._status(arg(_tr("有两条规则都叫“%1”，请改一个名字。"), duplicate), "bad")
+            self._status(
+                arg(translate("PricingEditor", "有两条规则都叫“%1”，请改一个名字。"), duplicate), "bad"
+            )
             return
-        self._status(_tr("正在保存…"), "info")
+        self._status(translate("PricingEditor", "正在保存…"), "info")
         self.save_button.setEnabled(False)
         self.sig_save_requested.emit(rules)
 
@@ -423,10 +474,16 @@ class PricingEditor(QWidget):
         hour = self.preview_hour.value()
         pct, rule = discount_for(valid, load, day, hour)
         if rule is None:
-            text = _tr("不打折")
+            text = translate("PricingEditor", "不打折")
         else:
-            text = arg(_tr("%1 折（%2），¥%3 → ¥%4"), zhe(pct), rule.name, f"{PREVIEW_LIST_PRICE:,.0f}",
-                       f"{discounted(PREVIEW_LIST_PRICE, pct):,.0f}", f"{pct:g}")
+            text = arg(
+                translate("PricingEditor", "%1 折（%2），¥%3 → ¥%4"),
+                zhe(pct),
+                rule.name,
+                f"{PREVIEW_LIST_PRICE:,.0f}",
+                f"{discounted(PREVIEW_LIST_PRICE, pct):,.0f}",
+                f"{pct:g}",
+            )
         self.preview_label.setText(text)
 
     @property
@@ -455,7 +512,7 @@ class PricingEditor(QWidget):
         if not self._editable:
             return
         self._set_dirty(True)
-        self._status(_tr("有修改还没保存。"), "info")
+        self._status(translate("PricingEditor", "有修改还没保存。"), "info")
         self.update_preview()
 
     def _set_dirty(self, dirty: bool) -> None:
@@ -463,7 +520,7 @@ class PricingEditor(QWidget):
         self.save_button.setEnabled(dirty)
 
     def _refuse(self) -> None:
-        self._status(_tr("只有总部可以修改优惠规则。"), "bad")
+        self._status(translate("PricingEditor", "只有总部可以修改优惠规则。"), "bad")
 
     def _status(self, text: str, tone: str) -> None:
         self.status_label.setText(text)

@@ -49,18 +49,26 @@ Index = QModelIndex | QPersistentModelIndex
 CELL_ROLE = Qt.ItemDataRole.UserRole + 7
 ROW_H = 50  # a table row: the values over their change
 
-POLICY_NAMES = {"old": QT_TRANSLATE_NOOP("ScenarioView", "原来的做法"), "smart": QT_TRANSLATE_NOOP("ScenarioView", "智能调度")}
+POLICY_NAMES = {
+    "old": QT_TRANSLATE_NOOP("ScenarioView", "原来的做法"),
+    "smart": QT_TRANSLATE_NOOP("ScenarioView", "智能调度"),
+}
 NATION = QT_TRANSLATE_NOOP("ScenarioView", "全国")
 # The catalog's region names (services/ has no Qt): marked here, translated at use.
 _REGION_WORDS = (
-    QT_TRANSLATE_NOOP("ScenarioView", "华北"), QT_TRANSLATE_NOOP("ScenarioView", "东北"),
-    QT_TRANSLATE_NOOP("ScenarioView", "华东"), QT_TRANSLATE_NOOP("ScenarioView", "华中"),
-    QT_TRANSLATE_NOOP("ScenarioView", "华南"), QT_TRANSLATE_NOOP("ScenarioView", "西南"),
+    QT_TRANSLATE_NOOP("ScenarioView", "华北"),
+    QT_TRANSLATE_NOOP("ScenarioView", "东北"),
+    QT_TRANSLATE_NOOP("ScenarioView", "华东"),
+    QT_TRANSLATE_NOOP("ScenarioView", "华中"),
+    QT_TRANSLATE_NOOP("ScenarioView", "华南"),
+    QT_TRANSLATE_NOOP("ScenarioView", "西南"),
     QT_TRANSLATE_NOOP("ScenarioView", "西北"),
 )
 EMPTY_TEXT = QT_TRANSLATE_NOOP(
-    "ScenarioView", "还没有回放结果。\n在命令行运行  python main.py replay --days 30 --policy smart\n"
-                    "它会用同一批客户、同样的门店和技师，把原来的做法和智能调度各跑一遍，结果就显示在这里。")
+    "ScenarioView",
+    "还没有回放结果。\n在命令行运行  python main.py replay --days 30 --policy smart\n"
+    "它会用同一批客户、同样的门店和技师，把原来的做法和智能调度各跑一遍，结果就显示在这里。",
+)
 
 
 def _tr(text: str) -> str:
@@ -79,7 +87,7 @@ def scope_name(region_code: str | None) -> str:
 
 
 def _hours(v: float) -> str:
-    return arg(_tr("%1 小时"), f"{v:.2f}")
+    return arg(translate("ScenarioView", "%1 小时"), f"{v:.2f}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,20 +108,69 @@ def _signed(value: float, body: str) -> str:
 
 
 SCENARIO_KPIS: tuple[ScenarioKpi, ...] = (
-    ScenarioKpi("utilization", QT_TRANSLATE_NOOP("ScenarioView", "工位利用率"), "Bay utilization", True,
-                lambda v: f"{v * 100:.1f}%", lambda d: _signed(d, f"{abs(d) * 100:.1f} pt"), 0.0005),
-    ScenarioKpi("wait_hours", QT_TRANSLATE_NOOP("ScenarioView", "客户等待"), "Customer wait", False,
-                _hours, lambda d: _signed(d, _hours(abs(d))), 0.005),
-    ScenarioKpi("vehicles_per_store_day", QT_TRANSLATE_NOOP("ScenarioView", "日均接车"), "Vehicles a day", True,
-                lambda v: f"{v:.1f}", lambda d: _signed(d, f"{abs(d):.1f}"), 0.05),
-    ScenarioKpi("output_per_store_day", QT_TRANSLATE_NOOP("ScenarioView", "门店日均产值"), "Store output a day", True,
-                lambda v: f"¥{v:,.0f}", lambda d: _signed(d, f"¥{abs(d):,.0f}"), 0.5),
-    ScenarioKpi("csi", QT_TRANSLATE_NOOP("ScenarioView", "客户满意度"), "CSI", True,
-                lambda v: f"{v:.1f}", lambda d: _signed(d, f"{abs(d):.1f}"), 0.05),
-    ScenarioKpi("cross_store_per_day", QT_TRANSLATE_NOOP("ScenarioView", "跨店服务/天"), "Cross-store a day", True,
-                lambda v: f"{v:,.0f}", lambda d: _signed(d, f"{abs(d):,.0f}"), 0.5),
-    ScenarioKpi("balked", QT_TRANSLATE_NOOP("ScenarioView", "等不及走掉"), "Customers lost", False,
-                lambda v: f"{v:,.0f}", lambda d: _signed(d, f"{abs(d):,.0f}"), 0.5),
+    ScenarioKpi(
+        "utilization",
+        QT_TRANSLATE_NOOP("ScenarioView", "工位利用率"),
+        "Bay utilization",
+        True,
+        lambda v: f"{v * 100:.1f}%",
+        lambda d: _signed(d, f"{abs(d) * 100:.1f} pt"),
+        0.0005,
+    ),
+    ScenarioKpi(
+        "wait_hours",
+        QT_TRANSLATE_NOOP("ScenarioView", "客户等待"),
+        "Customer wait",
+        False,
+        _hours,
+        lambda d: _signed(d, _hours(abs(d))),
+        0.005,
+    ),
+    ScenarioKpi(
+        "vehicles_per_store_day",
+        QT_TRANSLATE_NOOP("ScenarioView", "日均接车"),
+        "Vehicles a day",
+        True,
+        lambda v: f"{v:.1f}",
+        lambda d: _signed(d, f"{abs(d):.1f}"),
+        0.05,
+    ),
+    ScenarioKpi(
+        "output_per_store_day",
+        QT_TRANSLATE_NOOP("ScenarioView", "门店日均产值"),
+        "Store output a day",
+        True,
+        lambda v: f"¥{v:,.0f}",
+        lambda d: _signed(d, f"¥{abs(d):,.0f}"),
+        0.5,
+    ),
+    ScenarioKpi(
+        "csi",
+        QT_TRANSLATE_NOOP("ScenarioView", "客户满意度"),
+        "CSI",
+        True,
+        lambda v: f"{v:.1f}",
+        lambda d: _signed(d, f"{abs(d):.1f}"),
+        0.05,
+    ),
+    ScenarioKpi(
+        "cross_store_per_day",
+        QT_TRANSLATE_NOOP("ScenarioView", "跨店服务/天"),
+        "Cross-store a day",
+        True,
+        lambda v: f"{v:,.0f}",
+        lambda d: _signed(d, f"{abs(d):,.0f}"),
+        0.5,
+    ),
+    ScenarioKpi(
+        "balked",
+        QT_TRANSLATE_NOOP("ScenarioView", "等不及走掉"),
+        "Customers lost",
+        False,
+        lambda v: f"{v:,.0f}",
+        lambda d: _signed(d, f"{abs(d):,.0f}"),
+        0.5,
+    ),
 )
 
 
@@ -180,7 +237,9 @@ class _CellDelegate(QStyledItemDelegate):
 
 def _css(pal: theme.Palette) -> str:
     s = theme.SIZES
-    return theme.panel_stylesheet(pal) + f"""
+    return (
+        theme.panel_stylesheet(pal)
+        + f"""
     QWidget#scenarioView {{ background: {pal.window}; }}
     QLabel#viewTitle {{ color: {pal.text}; font-size: {s.heading + 4}px; font-weight: 700; }}
     QLabel#meta {{ color: {pal.text_dim}; font-size: {s.body}px; }}
@@ -192,6 +251,7 @@ def _css(pal: theme.Palette) -> str:
         border-bottom: 1px solid {pal.border}; padding: 6px 10px; font-size: {s.small + 1}px; font-weight: 700; }}
     QTableWidget {{ background: {pal.surface}; border: 1px solid {pal.border}; border-radius: 8px; }}
     """
+    )
 
 
 class _Chart:
@@ -288,9 +348,9 @@ class ScenarioView(QWidget):
         self.table.setColumnWidth(0, 110)
         self._set_headers()
 
-        self.util_chart = _Chart(_tr("工位利用率（%）"), self._pal, self)
-        self.wait_chart = _Chart(_tr("客户等待（小时）"), self._pal, self)
-        self.hourly_chart = _Chart(_tr("一天里各小时的负载（全国）"), self._pal, self)
+        self.util_chart = _Chart(translate("ScenarioView", "工位利用率（%）"), self._pal, self)
+        self.wait_chart = _Chart(translate("ScenarioView", "客户等待（小时）"), self._pal, self)
+        self.hourly_chart = _Chart(translate("ScenarioView", "一天里各小时的负载（全国）"), self._pal, self)
         self.bars: dict[str, tuple[pg.BarGraphItem, pg.BarGraphItem]] = {}
         for key, chart in (("utilization", self.util_chart), ("wait_hours", self.wait_chart)):
             old = pg.BarGraphItem(x=[], height=[], width=0.38)
@@ -311,8 +371,9 @@ class ScenarioView(QWidget):
         self.peak_marks = pg.ScatterPlotItem(size=10, pxMode=True)
         self.peak_marks.setZValue(6)
         hp.addItem(self.peak_marks, ignoreBounds=True)
-        hp.getAxis("bottom").setTicks([[(h, f"{h}:00") for h in range(0, 24, 3)],
-                                       [(h, "") for h in range(24)]])
+        hp.getAxis("bottom").setTicks(
+            [[(h, f"{h}:00") for h in range(0, 24, 3)], [(h, "") for h in range(24)]]
+        )
         hp.getViewBox().setRange(xRange=(6, 22), yRange=(0, 100), padding=0)
 
         charts = QHBoxLayout()
@@ -349,15 +410,20 @@ class ScenarioView(QWidget):
         return self.stack.currentIndex() == 0
 
     @Slot(object, object, object)
-    def set_comparison(self, rows: Sequence[ScenarioKpiRow], hourly: Mapping[str, Sequence[float]] | None,
-                       meta: Mapping[str, Any]) -> None:
+    def set_comparison(
+        self,
+        rows: Sequence[ScenarioKpiRow],
+        hourly: Mapping[str, Sequence[float]] | None,
+        meta: Mapping[str, Any],
+    ) -> None:
         """Show a replay's comparison; no rows → the empty state saying how to produce one."""
         self._rows = tuple(rows)
         self._hourly = {k: [float(v) for v in vs] for k, vs in (hourly or {}).items()}
         self._meta = dict(meta)
         policies = list(dict.fromkeys(r.policy for r in self._rows))
-        self._baseline = str(meta.get("baseline") or ("old" if "old" in policies else policies[0] if policies
-                                                        else "old"))
+        self._baseline = str(
+            meta.get("baseline") or ("old" if "old" in policies else policies[0] if policies else "old")
+        )
         others = [p for p in policies if p != self._baseline]
         self._policy = str(meta.get("policy") or (others[0] if others else "smart"))
         if not self._rows:
@@ -371,7 +437,9 @@ class ScenarioView(QWidget):
 
     def pair(self, region_code: str | None) -> tuple[ScenarioKpiRow | None, ScenarioKpiRow | None]:
         """(baseline, compared) rows of a scope."""
-        old = next((r for r in self._rows if r.region_code == region_code and r.policy == self._baseline), None)
+        old = next(
+            (r for r in self._rows if r.region_code == region_code and r.policy == self._baseline), None
+        )
         new = next((r for r in self._rows if r.region_code == region_code and r.policy == self._policy), None)
         return old, new
 
@@ -419,8 +487,10 @@ class ScenarioView(QWidget):
 
     def _legend_html(self) -> str:
         old, new = self._colors()
-        return (f"<span style='color:{old.name()}'>■</span> {policy_name(self._baseline)}&nbsp;&nbsp;&nbsp;"
-                f"<span style='color:{new.name()}'>■</span> {policy_name(self._policy)}")
+        return (
+            f"<span style='color:{old.name()}'>■</span> {policy_name(self._baseline)}&nbsp;&nbsp;&nbsp;"
+            f"<span style='color:{new.name()}'>■</span> {policy_name(self._policy)}"
+        )
 
     def _style_items(self) -> None:
         old_c, new_c = self._colors()
@@ -436,24 +506,30 @@ class ScenarioView(QWidget):
         self.peak_marks.setPen(pg.mkPen(self._pal.surface, width=2))
 
     def _set_headers(self) -> None:
-        titles = [_tr("范围")]
+        titles = [translate("ScenarioView", "范围")]
         for k in SCENARIO_KPIS:
             titles.append(_tr(k.title_zh) if english() else f"{k.title_zh}\n{k.title_en}")
         self.table.setHorizontalHeaderLabels(titles)
 
     def _fill_header(self) -> None:
         meta = self._meta
-        self.title_label.setText(meta.get("title") or arg(_tr("回放对比：%1 → %2"), policy_name(self._baseline),
-                                                          policy_name(self._policy)))
+        self.title_label.setText(
+            meta.get("title")
+            or arg(
+                translate("ScenarioView", "回放对比：%1 → %2"),
+                policy_name(self._baseline),
+                policy_name(self._policy),
+            )
+        )
         parts = []
         if meta.get("days"):
-            parts.append(arg(_tr("%1 天"), meta["days"]))
+            parts.append(arg(translate("ScenarioView", "%1 天"), meta["days"]))
         if meta.get("stores"):
-            parts.append(arg(_tr("%1 家门店"), meta["stores"]))
-        parts.append(_tr("同一批客户、同样的到店时间、同样的工位和技师"))
+            parts.append(arg(translate("ScenarioView", "%1 家门店"), meta["stores"]))
+        parts.append(translate("ScenarioView", "同一批客户、同样的到店时间、同样的工位和技师"))
         run_at = meta.get("run_at")
         if isinstance(run_at, datetime):
-            parts.append(arg(_tr("运行于 %1"), run_at.strftime("%Y-%m-%d %H:%M")))
+            parts.append(arg(translate("ScenarioView", "运行于 %1"), run_at.strftime("%Y-%m-%d %H:%M")))
         self.meta_label.setText(" · ".join(parts))
         legend = self._legend_html()
         for chart in (self.util_chart, self.wait_chart, self.hourly_chart):
@@ -480,9 +556,12 @@ class ScenarioView(QWidget):
             for c, kpi in enumerate(SCENARIO_KPIS, start=1):
                 a = _value(old, kpi.key)
                 b = _value(new, kpi.key)
-                cell = Cell(kpi.text(a) if a is not None else "—", kpi.text(b) if b is not None else "—",
-                            kpi.change(b - a) if a is not None and b is not None else "",
-                            change_tone(kpi, a, b))
+                cell = Cell(
+                    kpi.text(a) if a is not None else "—",
+                    kpi.text(b) if b is not None else "—",
+                    kpi.change(b - a) if a is not None and b is not None else "",
+                    change_tone(kpi, a, b),
+                )
                 item = QTableWidgetItem()
                 item.setData(CELL_ROLE, cell)
                 item.setData(Qt.ItemDataRole.AccessibleTextRole, f"{cell.old} → {cell.new} {cell.change}")
@@ -495,7 +574,10 @@ class ScenarioView(QWidget):
         scopes = self._scopes
         x = np.arange(len(scopes), dtype=float)
         ticks = [[(float(i), scope_name(c)) for i, c in enumerate(scopes)]]
-        for key, chart, scale in (("utilization", self.util_chart, 100.0), ("wait_hours", self.wait_chart, 1.0)):
+        for key, chart, scale in (
+            ("utilization", self.util_chart, 100.0),
+            ("wait_hours", self.wait_chart, 1.0),
+        ):
             old_bar, new_bar = self.bars[key]
             pairs = [self.pair(c) for c in scopes]
             old_h = np.array([(_value(o, key) or 0.0) * scale for o, _ in pairs])
@@ -516,7 +598,7 @@ class ScenarioView(QWidget):
                 item.setData([], [])
             self.peak_label.setText("")
             self.peak_marks.setData([])
-            chart.note.setText(_tr("这次回放没有记录各小时的负载。"))
+            chart.note.setText(translate("ScenarioView", "这次回放没有记录各小时的负载。"))
             chart.note.show()
             return
         n = min(len(old), len(new))
@@ -528,19 +610,30 @@ class ScenarioView(QWidget):
         busy = np.nonzero((y_old > 1.0) | (y_new > 1.0))[0]
         lo, hi = (int(busy[0]), int(busy[-1])) if busy.size else (0, n - 1)
         top = max(float(y_old.max(initial=0)), float(y_new.max(initial=0)), 10.0)
-        chart.plot.getViewBox().setRange(xRange=(max(lo - 0.5, 0), min(hi + 0.5, n - 1)),
-                                         yRange=(0, min(120.0, math.ceil(top * 1.25 / 10) * 10)), padding=0)
+        chart.plot.getViewBox().setRange(
+            xRange=(max(lo - 0.5, 0), min(hi + 0.5, n - 1)),
+            yRange=(0, min(120.0, math.ceil(top * 1.25 / 10) * 10)),
+            padding=0,
+        )
         peak = int(np.argmax(y_old))
         self.peak_marks.setData([peak, peak], [float(y_old[peak]), float(y_new[peak])])
         cut = float(y_old[peak] - y_new[peak])
         if cut >= 1.0:
-            self.peak_label.setText(arg(_tr("高峰 %1 点：%2% → %3%"), peak, f"{y_old[peak]:.0f}",
-                                        f"{y_new[peak]:.0f}"))
+            self.peak_label.setText(
+                arg(
+                    translate("ScenarioView", "高峰 %1 点：%2% → %3%"),
+                    peak,
+                    f"{y_old[peak]:.0f}",
+                    f"{y_new[peak]:.0f}",
+                )
+            )
             self.peak_label.setPos(peak, float(y_old[peak]))
-            chart.note.setText(_tr("阴影：低峰优惠和智能排班把高峰的客户挪到了空闲时段，高峰更平。"))
+            chart.note.setText(
+                translate("ScenarioView", "阴影：低峰优惠和智能排班把高峰的客户挪到了空闲时段，高峰更平。")
+            )
         else:
             self.peak_label.setText("")
-            chart.note.setText(_tr("高峰没有变平：负载曲线和原来差不多。"))
+            chart.note.setText(translate("ScenarioView", "高峰没有变平：负载曲线和原来差不多。"))
         chart.note.show()
 
 

@@ -48,7 +48,9 @@ def score_tone(score: float) -> str:
 class ScoreBarWidget(QWidget):
     """A score of 0..100 as a rounded bar with the number beside it, coloured by how good it is."""
 
-    def __init__(self, score: float = 0.0, pal: theme.Palette = theme.LIGHT, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, score: float = 0.0, pal: theme.Palette = theme.LIGHT, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self._score = max(0.0, min(100.0, float(score)))
         self._pal = pal
@@ -90,13 +92,21 @@ class ScoreBarWidget(QWidget):
         p.setPen(Qt.PenStyle.NoPen)
         p.setBrush(QColor(pal.grid))
         p.drawRoundedRect(track, 6, 6)
-        color = QColor(pal.neutral) if not self._enabled_look else QColor(getattr(pal, score_tone(self._score)))
+        color = (
+            QColor(pal.neutral) if not self._enabled_look else QColor(getattr(pal, score_tone(self._score)))
+        )
         p.setBrush(color)
-        p.drawRoundedRect(QRectF(track.left(), track.top(), max(12.0, track.width() * self._score / 100),
-                                 track.height()), 6, 6)
+        p.drawRoundedRect(
+            QRectF(track.left(), track.top(), max(12.0, track.width() * self._score / 100), track.height()),
+            6,
+            6,
+        )
         p.setPen(QColor(pal.text if self._enabled_look else pal.text_dim))
-        p.drawText(QRectF(track.right() + 6, 0, text_w - 6, self.height()),
-                   int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+        p.drawText(
+            QRectF(track.right() + 6, 0, text_w - 6, self.height()),
+            int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
+            text,
+        )
         p.end()
 
 
@@ -116,8 +126,11 @@ class _TechCard(QFrame):
         self.score_bar = ScoreBarWidget(item.score, pal)
         self.score_bar.setMaximumWidth(260)
         can_start = item.earliest_start is not None
-        start = (arg(translate("TechRecommend", "最早 %1 开工"), minutes_clock(item.earliest_start)) if can_start
-                 else translate("TechRecommend", "今天排不进"))
+        start = (
+            arg(translate("TechRecommend", "最早 %1 开工"), minutes_clock(item.earliest_start))
+            if can_start
+            else translate("TechRecommend", "今天排不进")
+        )
         self.start_label = QLabel(start, objectName="start" if can_start else "startNone")
         self.reason_labels = [QLabel("· " + reason_text(r), objectName="reason") for r in item.reasons]
         for label in self.reason_labels:
@@ -147,7 +160,9 @@ class _TechCard(QFrame):
 
 
 def _css(pal: theme.Palette) -> str:
-    return panel_css(pal) + f"""
+    return (
+        panel_css(pal)
+        + f"""
     QFrame#card {{ background: {pal.surface}; border: 1px solid {pal.border}; border-radius: 10px; }}
     QLabel#rank {{ color: {pal.accent}; font-size: {BIG_PX}px; font-weight: 700; }}
     QLabel#name {{ font-size: {BODY_PX + 2}px; font-weight: 700; }}
@@ -162,6 +177,7 @@ def _css(pal: theme.Palette) -> str:
     QScrollArea {{ border: none; background: transparent; }}
     QWidget#cards {{ background: transparent; }}
     """
+    )
 
 
 class TechRecommendList(QWidget):
@@ -190,8 +206,9 @@ class TechRecommendList(QWidget):
         header.addWidget(title_en, 0, Qt.AlignmentFlag.AlignBaseline)
         header.addStretch(1)
         header.addWidget(self.job_label, 0, Qt.AlignmentFlag.AlignBaseline)
-        self.empty_label = QLabel(translate("TechRecommend", "选一项工作，这里会列出最合适的技师。"),
-                                  objectName="empty")
+        self.empty_label = QLabel(
+            translate("TechRecommend", "选一项工作，这里会列出最合适的技师。"), objectName="empty"
+        )
         self.empty_label.setWordWrap(True)
         self._cards_box = QWidget(objectName="cards")
         self._cards_layout = QVBoxLayout(self._cards_box)
@@ -215,8 +232,9 @@ class TechRecommendList(QWidget):
         return self._pal
 
     @Slot(str, object, object)
-    def set_recommendations(self, job_label: str, items: Sequence[TechRecommendation],
-                            names: Mapping[int, str]) -> None:
+    def set_recommendations(
+        self, job_label: str, items: Sequence[TechRecommendation], names: Mapping[int, str]
+    ) -> None:
         """Show `items` (already ranked, best first) for the job called `job_label`; `names` maps technician
         ids to names (an unknown id is shown as 技师 #id)."""
         for card in self.cards:

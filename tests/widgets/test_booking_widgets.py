@@ -534,3 +534,41 @@ def test_every_string_the_widgets_show_has_a_glyph_in_the_bundled_font(qtbot):
     raw = QRawFont.fromFont(font)
     missing = [ch for ch in set("".join(strings)) if not ch.isspace() and not raw.supportsCharacter(ord(ch))]
     assert missing == []
+
+
+# --- English -----------------------------------------------------------------------------------------------------
+
+def test_the_widgets_speak_english_when_it_is_installed(qtbot, qapp):
+    from app import i18n
+    from widgets.booking_dialog import day_text
+    from widgets.pricing_editor import validation_text
+
+    assert i18n.install_language(qapp, "en") == "en"
+    try:
+        d = BookingDialog(today=DAY)
+        qtbot.addWidget(d)
+        assert d.recommend_button.text() == "Recommend stores →"
+        assert discount_badge(15) == "Off-peak 15% off" and day_text(DAY) == "Tue 1 Dec"
+        d.fill(plate="京A12345", codes=("MAINT_MINOR",), day=DAY)
+        d.recommend_button.click()
+        d.show_recommendations(recommendations())
+        card = d.store_cards[0]
+        assert card.name_label.text() == "Beijing Wangjing"
+        assert card.reason_labels[1].text() == "· Short queue then: about 5 min wait"  # Reason.en
+        assert card.facts_label.text().startswith("2.4 km · 11 min drive · Earliest 10:30")
+        editor = make_editor(qtbot)
+        assert validation_text("Pick at least one weekday.") == "Pick at least one weekday."
+        assert editor.preview_text == "15% off (低峰时段 8 折半), ¥420 → ¥357"
+        view = ScenarioView()
+        qtbot.addWidget(view)
+        view.set_comparison(scenario_rows(), hourly(), META)
+        assert view.scope_names()[:2] == ["Nation", "North"]
+        assert view.cell(0, "wait_hours").new == "0.98 h"
+        techs = TechRecommendList()
+        qtbot.addWidget(techs)
+        items, names = tech_items()
+        techs.set_recommendations("京A12345", items, names)
+        assert techs.cards[0].assign_button.text() == "Assign"
+        assert techs.cards[0].reason_labels[0].text() == "· Maintenance and tyres, level 4"
+    finally:
+        i18n.install_language(qapp, "zh_CN")

@@ -1172,4 +1172,732 @@
         <translation>Latest</translation>
     </message>
 </context>
+<context>
+    <name>BookingDialog</name>
+    <message>
+        <source>小保养</source>
+        <translation>Minor maintenance</translation>
+    </message>
+    <message>
+        <source>大保养</source>
+        <translation>Major maintenance</translation>
+    </message>
+    <message>
+        <source>轮胎更换</source>
+        <translation>Tyre change</translation>
+    </message>
+    <message>
+        <source>四轮定位</source>
+        <translation>Wheel alignment</translation>
+    </message>
+    <message>
+        <source>故障诊断</source>
+        <translation>Diagnostics</translation>
+    </message>
+    <message>
+        <source>电气维修</source>
+        <translation>Electrical repair</translation>
+    </message>
+    <message>
+        <source>发动机底盘维修</source>
+        <translation>Engine / chassis repair</translation>
+    </message>
+    <message>
+        <source>钣金修复</source>
+        <translation>Body repair</translation>
+    </message>
+    <message>
+        <source>喷漆</source>
+        <translation>Paint</translation>
+    </message>
+    <message>
+        <source>周一</source>
+        <translation>Mon</translation>
+    </message>
+    <message>
+        <source>周二</source>
+        <translation>Tue</translation>
+    </message>
+    <message>
+        <source>周三</source>
+        <translation>Wed</translation>
+    </message>
+    <message>
+        <source>周四</source>
+        <translation>Thu</translation>
+    </message>
+    <message>
+        <source>周五</source>
+        <translation>Fri</translation>
+    </message>
+    <message>
+        <source>周六</source>
+        <translation>Sat</translation>
+    </message>
+    <message>
+        <source>周日</source>
+        <translation>Sun</translation>
+    </message>
+    <message>
+        <source>① 客户和项目</source>
+        <translation>① Customer and services</translation>
+    </message>
+    <message>
+        <source>② 门店和时间</source>
+        <translation>② Store and time</translation>
+    </message>
+    <message>
+        <source>③ 确认预约</source>
+        <translation>③ Confirm</translation>
+    </message>
+    <message>
+        <source>低峰 %1 折</source>
+        <translation>Off-peak %2% off</translation>
+    </message>
+    <message>
+        <source>%1（%2）</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <source>%1月%2日 %3</source>
+        <translation>%3 %2 %4</translation>
+    </message>
+    <message>
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 小时 %2 分</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 小时</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>至 %1</source>
+        <translation>to %1</translation>
+    </message>
+    <message>
+        <source>优惠规则：%1</source>
+        <translation>Pricing rule: %1</translation>
+    </message>
+    <message>
+        <source>繁忙 %1%</source>
+        <translation>Busy %1%</translation>
+    </message>
+    <message>
+        <source>本店</source>
+        <translation>This store</translation>
+    </message>
+    <message>
+        <source>综合得分</source>
+        <translation>Score</translation>
+    </message>
+    <message>
+        <source>这家店做不了这些项目</source>
+        <translation>This store cannot do these services</translation>
+    </message>
+    <message>
+        <source>%1 公里</source>
+        <translation>%1 km</translation>
+    </message>
+    <message>
+        <source>车程 %1</source>
+        <translation>%1 drive</translation>
+    </message>
+    <message>
+        <source>这个时段没有空位</source>
+        <translation>No free slot in this window</translation>
+    </message>
+    <message>
+        <source>最早 %1</source>
+        <translation>Earliest %1</translation>
+    </message>
+    <message>
+        <source>预计等待 %1</source>
+        <translation>Expected wait %1</translation>
+    </message>
+    <message>
+        <source>预约</source>
+        <translation>Booking</translation>
+    </message>
+    <message>
+        <source>为客户预约</source>
+        <translation>Book a customer</translation>
+    </message>
+    <message>
+        <source>例如 京A12345</source>
+        <translation>e.g. 京A12345</translation>
+    </message>
+    <message>
+        <source>客户怎么称呼</source>
+        <translation>Customer's name</translation>
+    </message>
+    <message>
+        <source>例如 13812345678</source>
+        <translation>e.g. 13812345678</translation>
+    </message>
+    <message>
+        <source>%1  %2 分钟 · ¥%3</source>
+        <translation>%1  %2 min · ¥%3</translation>
+    </message>
+    <message>
+        <source>车牌号</source>
+        <translation>Plate</translation>
+    </message>
+    <message>
+        <source>客户姓名</source>
+        <translation>Name</translation>
+    </message>
+    <message>
+        <source>手机号</source>
+        <translation>Mobile</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>推荐门店 →</source>
+        <translation>Recommend stores →</translation>
+    </message>
+    <message>
+        <source>客户</source>
+        <translation>Customer</translation>
+    </message>
+    <message>
+        <source>服务项目</source>
+        <translation>Services</translation>
+    </message>
+    <message>
+        <source>希望哪天、几点到店</source>
+        <translation>Which day and time suits the customer</translation>
+    </message>
+    <message>
+        <source>推荐门店</source>
+        <translation>Recommended stores</translation>
+    </message>
+    <message>
+        <source>点选一家门店，右边列出可约时间。</source>
+        <translation>Pick a store to see its free times on the right.</translation>
+    </message>
+    <message>
+        <source>可约时间</source>
+        <translation>Free times</translation>
+    </message>
+    <message>
+        <source>先在左边选一家门店。</source>
+        <translation>First pick a store on the left.</translation>
+    </message>
+    <message>
+        <source>← 修改客户和项目</source>
+        <translation>← Change customer or services</translation>
+    </message>
+    <message>
+        <source>门店</source>
+        <translation>Store</translation>
+    </message>
+    <message>
+        <source>时间</source>
+        <translation>Time</translation>
+    </message>
+    <message>
+        <source>价格</source>
+        <translation>Price</translation>
+    </message>
+    <message>
+        <source>← 换个门店或时间</source>
+        <translation>← Other store or time</translation>
+    </message>
+    <message>
+        <source>确认预约</source>
+        <translation>Confirm booking</translation>
+    </message>
+    <message>
+        <source>再约一位客户</source>
+        <translation>Book another customer</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>请和客户核对</source>
+        <translation>Please read this back to the customer</translation>
+    </message>
+    <message>
+        <source>本店排在最前；也会列出附近能更快接车的门店。</source>
+        <translation>This store comes first; nearby stores that can take the car sooner are listed too.</translation>
+    </message>
+    <message>
+        <source>请填写车牌号，例如 京A12345。</source>
+        <translation>Please enter the plate, e.g. 京A12345.</translation>
+    </message>
+    <message>
+        <source>车牌号太短了，请核对一下。</source>
+        <translation>The plate is too short; please check it.</translation>
+    </message>
+    <message>
+        <source>手机号只能是数字，例如 13812345678。</source>
+        <translation>The mobile number may only have digits, e.g. 13812345678.</translation>
+    </message>
+    <message>
+        <source>请至少选一个服务项目。</source>
+        <translation>Please pick at least one service.</translation>
+    </message>
+    <message>
+        <source>“到”的时间要晚于“从”的时间。</source>
+        <translation>The “To” time must be later than the “From” time.</translation>
+    </message>
+    <message>
+        <source>正在找合适的门店…</source>
+        <translation>Finding suitable stores…</translation>
+    </message>
+    <message>
+        <source>附近没有能做这些项目的门店。请换一天或换个时间段再试。</source>
+        <translation>No store nearby can do these services. Please try another day or time.</translation>
+    </message>
+    <message>
+        <source>这些门店都做不了所选的项目。请减少项目或换一天再试。</source>
+        <translation>None of these stores can do the chosen services. Please pick fewer services or another day.</translation>
+    </message>
+    <message>
+        <source>共 %1 家门店能做，按综合得分排序。点选一家看可约时间。</source>
+        <translation>%1 stores can do it, best score first. Pick one to see its free times.</translation>
+    </message>
+    <message>
+        <source>可约时间 · %1</source>
+        <translation>Free times · %1</translation>
+    </message>
+    <message>
+        <source>正在查这家店的空位…</source>
+        <translation>Looking up this store's free times…</translation>
+    </message>
+    <message>
+        <source>正在查空位…</source>
+        <translation>Looking up free times…</translation>
+    </message>
+    <message>
+        <source>%1 有 %2 个空位。点一个时间。</source>
+        <translation>%1: %2 free times. Pick one.</translation>
+    </message>
+    <message>
+        <source>这家店在这个时间段没有空位。请换一家门店或换一个时间段。</source>
+        <translation>This store has no free time in this window. Please pick another store or time.</translation>
+    </message>
+    <message>
+        <source>请先选一个时间。</source>
+        <translation>Please pick a time first.</translation>
+    </message>
+    <message>
+        <source>正在预约…</source>
+        <translation>Booking…</translation>
+    </message>
+    <message>
+        <source>预约成功</source>
+        <translation>Booked</translation>
+    </message>
+    <message>
+        <source>已预约：%1，%2 %3 %4，%5。预约号 %6。</source>
+        <translation>Booked: %1, %2 %3 %4, %5. Booking no. %6.</translation>
+    </message>
+    <message>
+        <source>%1 这个时间刚被别的顾问约走了，没有预约成功。</source>
+        <translation>%1 was just taken by another advisor; the booking was not made.</translation>
+    </message>
+    <message>
+        <source>点下面任一个时间，马上为客户改约：</source>
+        <translation>Click any time below to book it for the customer at once:</translation>
+    </message>
+    <message>
+        <source>这家店这天没有别的空位了，请换一家门店。</source>
+        <translation>This store has no other free time that day; please pick another store.</translation>
+    </message>
+    <message>
+        <source>门店 #%1</source>
+        <translation>Store #%1</translation>
+    </message>
+    <message>
+        <source>（未填）</source>
+        <translation>(not given)</translation>
+    </message>
+    <message>
+        <source>确认预约 %1</source>
+        <translation>Confirm booking %1</translation>
+    </message>
+</context>
+<context>
+    <name>PricingEditor</name>
+    <message>
+        <source>一</source>
+        <translation>Mo</translation>
+    </message>
+    <message>
+        <source>二</source>
+        <translation>Tu</translation>
+    </message>
+    <message>
+        <source>三</source>
+        <translation>We</translation>
+    </message>
+    <message>
+        <source>四</source>
+        <translation>Th</translation>
+    </message>
+    <message>
+        <source>五</source>
+        <translation>Fr</translation>
+    </message>
+    <message>
+        <source>六</source>
+        <translation>Sa</translation>
+    </message>
+    <message>
+        <source>日</source>
+        <translation>Su</translation>
+    </message>
+    <message>
+        <source>周一</source>
+        <translation>Monday</translation>
+    </message>
+    <message>
+        <source>周二</source>
+        <translation>Tuesday</translation>
+    </message>
+    <message>
+        <source>周三</source>
+        <translation>Wednesday</translation>
+    </message>
+    <message>
+        <source>周四</source>
+        <translation>Thursday</translation>
+    </message>
+    <message>
+        <source>周五</source>
+        <translation>Friday</translation>
+    </message>
+    <message>
+        <source>周六</source>
+        <translation>Saturday</translation>
+    </message>
+    <message>
+        <source>周日</source>
+        <translation>Sunday</translation>
+    </message>
+    <message>
+        <source>规则名称</source>
+        <translation>Rule name</translation>
+    </message>
+    <message>
+        <source>负载低于</source>
+        <translation>Load below</translation>
+    </message>
+    <message>
+        <source>折扣</source>
+        <translation>Discount</translation>
+    </message>
+    <message>
+        <source>星期</source>
+        <translation>Weekdays</translation>
+    </message>
+    <message>
+        <source>从</source>
+        <translation>From</translation>
+    </message>
+    <message>
+        <source>到</source>
+        <translation>To</translation>
+    </message>
+    <message>
+        <source>启用</source>
+        <translation>Active</translation>
+    </message>
+    <message>
+        <source>规则要有一个名称。</source>
+        <translation>A pricing rule needs a name.</translation>
+    </message>
+    <message>
+        <source>“负载低于”要在 1% 到 100% 之间。</source>
+        <translation>The load threshold must be between 1 % and 100 %.</translation>
+    </message>
+    <message>
+        <source>折扣要在 1% 到 %1% 之间。</source>
+        <translation>The discount must be between 1 % and %1 %.</translation>
+    </message>
+    <message>
+        <source>时段要在一天之内，“到”晚于“从”（0 到 24 点）。</source>
+        <translation>The hours must run forward within the day (from 0 to 24).</translation>
+    </message>
+    <message>
+        <source>至少选一个星期几。</source>
+        <translation>Pick at least one weekday.</translation>
+    </message>
+    <message>
+        <source>每天</source>
+        <translation>Every day</translation>
+    </message>
+    <message>
+        <source>%1至%2</source>
+        <translation>%1 to %2</translation>
+    </message>
+    <message>
+        <source>例如 工作日上午低峰</source>
+        <translation>e.g. Weekday mornings</translation>
+    </message>
+    <message>
+        <source>预计负载低于这个比例的时段才打折</source>
+        <translation>Only slots whose expected load is below this get the discount</translation>
+    </message>
+    <message>
+        <source>减免的百分比：15% 即 85 折</source>
+        <translation>Percent off: 15% means paying 85%</translation>
+    </message>
+    <message>
+        <source> 点</source>
+        <translation>:00</translation>
+    </message>
+    <message>
+        <source>删除</source>
+        <translation>Delete</translation>
+    </message>
+    <message>
+        <source>删除这条规则（保存后生效）</source>
+        <translation>Delete this rule (takes effect when saved)</translation>
+    </message>
+    <message>
+        <source>低峰优惠规则</source>
+        <translation>Off-peak pricing rules</translation>
+    </message>
+    <message>
+        <source>预计负载低于门槛的时段自动打折，几条都适用时取折扣最大的一条。</source>
+        <translation>Slots whose expected load is below a threshold are discounted automatically; when several rules apply, the largest discount wins.</translation>
+    </message>
+    <message>
+        <source>只有总部可以修改优惠规则；这里只能查看。</source>
+        <translation>Only HQ can change the pricing rules; here you can only view them.</translation>
+    </message>
+    <message>
+        <source>＋ 添加规则</source>
+        <translation>＋ Add rule</translation>
+    </message>
+    <message>
+        <source>保存</source>
+        <translation>Save</translation>
+    </message>
+    <message>
+        <source>试算：负载</source>
+        <translation>Try it: load</translation>
+    </message>
+    <message>
+        <source>的</source>
+        <translation>on</translation>
+    </message>
+    <message>
+        <source>第 %1 条规则：%2</source>
+        <translation>Rule %1: %2</translation>
+    </message>
+    <message>
+        <source>有两条规则都叫“%1”，请改一个名字。</source>
+        <translation>Two rules are called “%1”; please rename one.</translation>
+    </message>
+    <message>
+        <source>正在保存…</source>
+        <translation>Saving…</translation>
+    </message>
+    <message>
+        <source>不打折</source>
+        <translation>No discount</translation>
+    </message>
+    <message>
+        <source>%1 折（%2），¥%3 → ¥%4</source>
+        <translation>%5% off (%2), ¥%3 → ¥%4</translation>
+    </message>
+    <message>
+        <source>有修改还没保存。</source>
+        <translation>There are changes not saved yet.</translation>
+    </message>
+    <message>
+        <source>只有总部可以修改优惠规则。</source>
+        <translation>Only HQ can change the pricing rules.</translation>
+    </message>
+</context>
+<context>
+    <name>ScenarioView</name>
+    <message>
+        <source>原来的做法</source>
+        <translation>Old way</translation>
+    </message>
+    <message>
+        <source>智能调度</source>
+        <translation>Smart scheduling</translation>
+    </message>
+    <message>
+        <source>全国</source>
+        <translation>Nation</translation>
+    </message>
+    <message>
+        <source>华北</source>
+        <translation>North</translation>
+    </message>
+    <message>
+        <source>东北</source>
+        <translation>Northeast</translation>
+    </message>
+    <message>
+        <source>华东</source>
+        <translation>East</translation>
+    </message>
+    <message>
+        <source>华中</source>
+        <translation>Central</translation>
+    </message>
+    <message>
+        <source>华南</source>
+        <translation>South</translation>
+    </message>
+    <message>
+        <source>西南</source>
+        <translation>Southwest</translation>
+    </message>
+    <message>
+        <source>西北</source>
+        <translation>Northwest</translation>
+    </message>
+    <message>
+        <source>还没有回放结果。
+在命令行运行  python main.py replay --days 30 --policy smart
+它会用同一批客户、同样的门店和技师，把原来的做法和智能调度各跑一遍，结果就显示在这里。</source>
+        <translation>No replay yet.
+On the command line run  python main.py replay --days 30 --policy smart
+It plays the same customers, stores and technicians once the old way and once with smart scheduling; the result shows here.</translation>
+    </message>
+    <message>
+        <source>%1 小时</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>工位利用率</source>
+        <translation>Bay utilization</translation>
+    </message>
+    <message>
+        <source>客户等待</source>
+        <translation>Customer wait</translation>
+    </message>
+    <message>
+        <source>日均接车</source>
+        <translation>Vehicles a day</translation>
+    </message>
+    <message>
+        <source>门店日均产值</source>
+        <translation>Store output a day</translation>
+    </message>
+    <message>
+        <source>客户满意度</source>
+        <translation>CSI</translation>
+    </message>
+    <message>
+        <source>跨店服务/天</source>
+        <translation>Cross-store a day</translation>
+    </message>
+    <message>
+        <source>等不及走掉</source>
+        <translation>Customers lost</translation>
+    </message>
+    <message>
+        <source>工位利用率（%）</source>
+        <translation>Bay utilization (%)</translation>
+    </message>
+    <message>
+        <source>客户等待（小时）</source>
+        <translation>Customer wait (h)</translation>
+    </message>
+    <message>
+        <source>一天里各小时的负载（全国）</source>
+        <translation>Load by hour of day (nation)</translation>
+    </message>
+    <message>
+        <source>范围</source>
+        <translation>Scope</translation>
+    </message>
+    <message>
+        <source>回放对比：%1 → %2</source>
+        <translation>Replay: %1 → %2</translation>
+    </message>
+    <message>
+        <source>%1 天</source>
+        <translation>%1 days</translation>
+    </message>
+    <message>
+        <source>%1 家门店</source>
+        <translation>%1 stores</translation>
+    </message>
+    <message>
+        <source>同一批客户、同样的到店时间、同样的工位和技师</source>
+        <translation>same customers, same arrival times, same bays and technicians</translation>
+    </message>
+    <message>
+        <source>运行于 %1</source>
+        <translation>run %1</translation>
+    </message>
+    <message>
+        <source>这次回放没有记录各小时的负载。</source>
+        <translation>This replay recorded no hourly load.</translation>
+    </message>
+    <message>
+        <source>高峰 %1 点：%2% → %3%</source>
+        <translation>Peak %1:00: %2% → %3%</translation>
+    </message>
+    <message>
+        <source>阴影：低峰优惠和智能排班把高峰的客户挪到了空闲时段，高峰更平。</source>
+        <translation>Shaded: off-peak prices and smart scheduling moved customers from the peak into quiet hours.</translation>
+    </message>
+    <message>
+        <source>高峰没有变平：负载曲线和原来差不多。</source>
+        <translation>The peak did not flatten: the load curve is much as before.</translation>
+    </message>
+</context>
+<context>
+    <name>TechRecommend</name>
+    <message>
+        <source>得分 %1</source>
+        <translation>Score %1</translation>
+    </message>
+    <message>
+        <source>最早 %1 开工</source>
+        <translation>Can start %1</translation>
+    </message>
+    <message>
+        <source>今天排不进</source>
+        <translation>No room today</translation>
+    </message>
+    <message>
+        <source>派给他</source>
+        <translation>Assign</translation>
+    </message>
+    <message>
+        <source>把这项工作派给 %1</source>
+        <translation>Assign this job to %1</translation>
+    </message>
+    <message>
+        <source>推荐技师</source>
+        <translation>Recommended technicians</translation>
+    </message>
+    <message>
+        <source>选一项工作，这里会列出最合适的技师。</source>
+        <translation>Pick a job and the best technicians for it are listed here.</translation>
+    </message>
+    <message>
+        <source>没有能做这项工作的技师在班。</source>
+        <translation>No technician on duty can do this job.</translation>
+    </message>
+    <message>
+        <source>技师 #%1</source>
+        <translation>Technician #%1</translation>
+    </message>
+</context>
 </TS>

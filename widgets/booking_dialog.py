@@ -585,7 +585,8 @@ class BookingDialog(QDialog):
         when.addWidget(self.from_combo)
         when.addWidget(QLabel(translate("BookingDialog", "到")))
         when.addWidget(self.to_combo)
-        when.addWidget(self.window_error, 1)
+        when.addWidget(self.window_error)
+        when.addStretch(1)
 
         self.preset_label = QLabel("", objectName="hint")
         self.preset_label.hide()

@@ -104,6 +104,9 @@ class StoreDay:
     tech_busy: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
     queued: int = 0  # vehicles waiting or booked without a plan, placed greedily
     unplaced: int = 0  # of them, how many found no room today
+    # (bay kind, skills) → [(from, minutes)] that found no room: occupancy only grows, so a job of the same kind
+    # that is as long or longer and may start no earlier finds none either (an overloaded queue stays cheap)
+    _failed: dict[tuple[str, frozenset[str]], list[tuple[int, int]]] = field(default_factory=dict)
 
     def fits(self, bay: BayDay, tech: TechDay, a: int, b: int) -> bool:
         if a < tech.shift[0] or b > tech.shift[1] or a < self.opens or b > self.closes:
@@ -139,16 +142,19 @@ class StoreDay:
 
     def place(self, needs: Needs, earliest: int, step: int = QUEUE_STEP) -> tuple[BayDay, TechDay, int] | None:
         """Greedy: the earliest start from `earliest` (and now) at which an eligible pair is free; occupies it."""
-        pairs = self.candidates(needs)
-        if not pairs:
+        t0 = max(earliest, self.now, self.opens)
+        key = (needs.bay_kind, needs.skills)
+        if any(f <= t0 and m <= needs.minutes for f, m in self._failed.get(key, ())):
             return None
-        t = max(earliest, self.now, self.opens)
-        while t + needs.minutes <= self.closes:
+        pairs = self.candidates(needs)
+        t = t0
+        while pairs and t + needs.minutes <= self.closes:
             pair = self.first_pair(pairs, t, t + needs.minutes)
             if pair is not None:
                 self.occupy(pair[0].id, pair[1].id, t, t + needs.minutes)
                 return pair[0], pair[1], t
             t += step
+        self._failed.setdefault(key, []).append((t0, needs.minutes))
         return None
 
     def load_at(self, hour: int) -> float:

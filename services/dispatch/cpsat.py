@@ -221,6 +221,7 @@ def solve(
     move_penalty: float = DEFAULT_MOVE_PENALTY,
     guard_fcfs: bool = True,
     start_plans: tuple[Plan, ...] = (),
+    baselines: bool = True,
 ) -> Plan:
     """The best plan found within `time_limit` seconds (the whole call, greedy included).
 
@@ -229,11 +230,16 @@ def solve(
     by the objective; otherwise that starting plan with status "hint". With `guard_fcfs` the model may not
     defer more jobs nor make customers wait longer in total than FCFS (FCFS itself always qualifies).
     `cancel` set → the search stops and the best plan so far is returned (status "cancelled").
+    `baselines=False` skips the greedy and FCFS candidates (re-planning passes its repair as the hint).
     """
     t0 = time.perf_counter()
-    fc = fcfs_plan(problem, move_penalty)
-    guard = (len(fc.deferred), fc.total_wait) if guard_fcfs else None
-    candidates = [greedy_plan(problem, move_penalty), fc, *start_plans]
+    fc = fcfs_plan(problem, move_penalty) if baselines or guard_fcfs else None
+    guard = (len(fc.deferred), fc.total_wait) if guard_fcfs and fc is not None else None
+    candidates = [*start_plans]
+    if fc is not None:
+        candidates.append(fc)
+    if baselines or hint is None:
+        candidates.append(greedy_plan(problem, move_penalty))
     if hint is not None:
         candidates.append(build_plan(problem, [a for a in hint.assignments], status="hint",
                                      method=hint.method or "hint", move_penalty=move_penalty))
@@ -243,8 +249,9 @@ def solve(
     def finish(plan: Plan, status: str, method: str, bound: float | None, extras: dict | None = None) -> Plan:
         return build_plan(problem, plan.assignments, status=status, method=method, bound=bound,
                           seconds=time.perf_counter() - t0, move_penalty=move_penalty,
-                          extras={"start_objective": start.objective, "fcfs_deferred": float(len(fc.deferred)),
-                                  "fcfs_wait": fc.total_wait, **(extras or {})})
+                          extras={"start_objective": start.objective, **base, **(extras or {})})
+
+    base = {"fcfs_deferred": float(len(fc.deferred)), "fcfs_wait": fc.total_wait} if fc is not None else {}
 
     remaining = time_limit - (time.perf_counter() - t0)
     if remaining < 0.02 or (cancel is not None and cancel.is_set()) or not any(j.fixed is None for j in problem.jobs):

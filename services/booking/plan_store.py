@@ -24,7 +24,7 @@ from services.booking._db import (
     to_minute_ceil,
 )
 from services.booking.slots import needs_of, service_types
-from services.dispatch.model import DBay, DispatchProblem, DJob, DTech, EarlierNotice, Plan
+from services.dispatch.model import Assignment, DBay, DispatchProblem, DJob, DTech, EarlierNotice, Plan
 from services.model import DomainError, MoveRefused
 from services.network import CHINA
 
@@ -156,18 +156,27 @@ def load_problem(conn: Conn, store_id: int, day: date, now: datetime | None = No
     return problem, PlanContext(store_id, day, now, refs)
 
 
+def current_plan(problem: DispatchProblem) -> Plan:
+    """The plan in force as a Plan: every job at its reservation (`current`) or, when started, where it runs."""
+    out = []
+    for j in problem.jobs:
+        place = j.fixed or j.current
+        if place is not None:
+            out.append(Assignment(j.id, place[0], place[1], place[2], place[2] + j.duration))
+    return Plan(tuple(out), (), 0.0, 0.0, 0.0, status="current")
+
+
 def earlier_notices(problem: DispatchProblem, ctx: PlanContext, plan: Plan,
                     min_gain: int = NOTICE_MIN_GAIN) -> list[EarlierNotice]:
-    """Bookings not yet arrived that the plan starts at least `min_gain` minutes before what the customer was told."""
+    """Customers to tell to come earlier: bookings not yet arrived that `plan` starts at least `min_gain` minutes
+    before the plan in force (services.dispatch.replan.earlier_notices), and not in the past."""
+    from services.dispatch.replan import earlier_notices as dispatch_notices
+
     out = []
-    by_job = plan.by_job()
-    for job in problem.jobs:
-        ref = ctx.jobs.get(job.id)
-        a = by_job.get(job.id)
-        if ref is None or a is None or ref.work_order_id is not None or job.promised is None:
-            continue
-        if a.start <= job.promised - min_gain and a.start >= problem.now:
-            out.append(EarlierNotice(job.id, job.promised, a.start))
+    for n in dispatch_notices(current_plan(problem), plan, problem, min_gain):
+        ref = ctx.jobs.get(n.job_id)
+        if ref is not None and ref.work_order_id is None and n.new_start >= problem.now:
+            out.append(n)
     return out
 
 

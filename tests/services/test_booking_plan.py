@@ -132,3 +132,36 @@ def test_move_reservation_refuses_each_rule_with_a_reason_and_moves_when_all_is_
                                                                 _at(day, 11, 45), False)
     assert conn.execute("SELECT count(*) FROM audit_log WHERE entity = 'reservation' AND entity_id = %s",
                         (str(rid),)).fetchone()[0] == 1
+
+
+def test_a_greedy_plan_of_the_loaded_day_saves_without_overlaps(conn, shop):
+    from services.dispatch.greedy import greedy_plan
+
+    for i, hh in enumerate((9, 9, 10, 11, 11, 14, 15)):
+        _book(conn, shop, f"京D5000{i}", ["MAINT_MINOR"] if i % 3 else ["ELEC"], hh)
+    problem, ctx = load_problem(conn, shop["s"], shop["day"])
+    plan = greedy_plan(problem)
+    result = save_plan(conn, shop["s"], shop["day"], problem, ctx, plan, "planner.test")
+    assert result.updated == len(plan.assignments) and result.released == len(plan.deferred)
+    held = {(r.bay_id, r.technician_id, r.start) for r in board_plan(conn, shop["s"], shop["day"])}
+    assert held == {(a.bay_id, a.tech_id, ctx.at(a.start)) for a in plan.assignments}
+
+
+def test_technicians_are_recommended_for_a_waiting_work_order(conn, shop):
+    from datetime import datetime
+
+    from services.booking.technicians import recommend_for_work_order
+    from services.network import CHINA
+
+    now = datetime.now(CHINA)
+    start = now.replace(minute=0, second=0, microsecond=0) - timedelta(hours=1)
+    for tech in (shop["tech0"], shop["tech0b"]):
+        conn.execute("INSERT INTO shift (technician_id, store_id, work_date, period) VALUES (%s, %s, %s, "
+                     "tstzrange(%s, %s))", (tech, shop["s"], now.date(), start, start + timedelta(hours=9)))
+    wo = conn.execute("SELECT terminal.check_in(%s, %s, '京D60001', ARRAY['ELEC'])", (uuid.uuid4(), shop["s"])
+                      ).fetchone()[0]
+    recs = recommend_for_work_order(conn, wo, now=now)
+    assert [r.tech_id for r in recs] == [shop["tech0b"], shop["tech0"]]  # only 李师傅 does electrical work
+    assert recs[0].score > recs[1].score == 0 and recs[0].reasons and recs[0].earliest_start is not None
+    with pytest.raises(DomainError):
+        recommend_for_work_order(conn, 10**12)

@@ -87,8 +87,24 @@ def store_day(conn: Connection, store_id: int, now: datetime | None = None) -> S
         WHERE j.store_id = :s AND j.status <> 'cancelled' AND lower(j.period) < :e
           AND coalesce(upper(j.period), 'infinity') > :b
         ORDER BY lower(j.period)"""), {"s": store_id, "b": start, "e": end}).all()
-    board = tuple(BoardJob(*r) for r in jobs)
-    busy = {j.technician_id: j.work_order_id for j in board if j.end is None and j.technician_id is not None}
+    # The plan: held reservations of bookings and waiting vehicles, drawn as movable "planned" bars. Their board
+    # ids are the negated reservation ids, so they never collide with job ids.
+    planned = conn.execute(text("""
+        SELECT -r.id, coalesce(r.work_order_id, 0), r.bay_id, r.technician_id, 'service', 'planned',
+               lower(r.period), upper(r.period),
+               coalesce(v.plate, '') || ' ' || coalesce(
+                   (SELECT st.name_zh FROM work_order_item i JOIN service_type st ON st.id = i.service_type_id
+                    WHERE i.work_order_id = r.work_order_id ORDER BY i.line_no LIMIT 1),
+                   (SELECT st.name_zh FROM service_type st WHERE st.code = b.service_codes[1]), '')
+        FROM reservation r
+        LEFT JOIN booking b ON b.id = r.booking_id
+        LEFT JOIN work_order w ON w.id = r.work_order_id
+        LEFT JOIN vehicle v ON v.id = coalesce(w.vehicle_id, b.vehicle_id)
+        WHERE r.store_id = :s AND r.status = 'held' AND lower(r.period) < :e AND upper(r.period) > :b
+        ORDER BY lower(r.period)"""), {"s": store_id, "b": start, "e": end}).all()
+    board = tuple(BoardJob(*r) for r in jobs) + tuple(BoardJob(*r) for r in planned)
+    busy = {j.technician_id: j.work_order_id for j in board
+            if j.end is None and j.technician_id is not None and j.status == "active"}
     states = []
     for t_id, name, level, skills, period, lunch in techs:
         if period is None or not (period.lower <= now < period.upper):

@@ -17,6 +17,8 @@ from app.bridge import EventBridge
 from app.console_window import ConsoleWindow
 from app.navigation import History, Location
 from app.pages import StorePageWidget, WorkOrderPageWidget
+from app.presenters.analytics import AnalyticsPresenter
+from app.presenters.booking import BookingPresenter
 from app.presenters.planning import PlanningPresenter
 from app.settings import UiSettings
 from app.tasks import TaskRunner
@@ -181,6 +183,10 @@ class ConsolePresenter(QObject):
         tabs = QTabWidget()
         tabs.addTab(self.ranking, translate("ConsolePresenter", "排名与差距"))
         tabs.addTab(self.trend, translate("ConsolePresenter", "趋势"))
+        self.analytics = AnalyticsPresenter(w, self.runner, self.db, self.user, self.theme)
+        self.scenario_tab = tabs.addTab(self.analytics.scenario, translate("ConsolePresenter", "新旧对比"))
+        self.overview_tabs = tabs
+        tabs.currentChanged.connect(self._tab_changed)
         overview.addWidget(tabs)
         w.add_page("overview", overview)
         self.store_page = StorePageWidget(self.theme)
@@ -191,6 +197,11 @@ class ConsolePresenter(QObject):
         self.store_page.sig_work_order_selected.connect(self.open_work_order)
         self.planning = PlanningPresenter(self.store_page, self.runner, self.db, self.user, self.refresh_store,
                                           self.window.show_message)
+        self.booking = BookingPresenter(w, self.runner, self.db, self.user, self.theme, self._store_on_screen,
+                                        self._booked)
+        self.store_page.actions.sig_book_requested.connect(self.booking.open)
+        w.sig_booking_requested.connect(self.booking.open)
+        w.sig_pricing_requested.connect(self.analytics.open_pricing)
         if self.user.role in ("hq", "region"):
             w.add_dock("map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)
             w.add_dock("wall", self.wall, Qt.DockWidgetArea.TopDockWidgetArea)
@@ -205,6 +216,20 @@ class ConsolePresenter(QObject):
         self.ranking.sig_row_activated.connect(self._ranking_row)
         self.trend.sig_kpi_changed.connect(self._trend_kpi)
         self.map.sig_region_filter_changed.connect(self._map_region)
+
+    def _store_on_screen(self) -> int | None:
+        current = self.history.current
+        while current is not None and current.level == "work_order":
+            current = current.parent
+        return int(current.key) if current is not None and current.level == "store" else None
+
+    def _booked(self, store_id: int) -> None:
+        if self._store_on_screen() == store_id:
+            self.refresh_store(store_id)
+
+    def _tab_changed(self, index: int) -> None:
+        if index == self.scenario_tab and not self.analytics.comparison_loaded:
+            self.analytics.reload_comparison()
 
     def _home(self) -> Location:
         if self.user.role == "region" and self.user.region_code:

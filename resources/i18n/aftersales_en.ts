@@ -153,6 +153,10 @@
         <source>界面语言将在下次启动时切换为 %1。</source>
         <translation>The language changes to %1 the next time the app starts.</translation>
     </message>
+    <message>
+        <source>新旧对比</source>
+        <translation>Old vs smart</translation>
+    </message>
 </context>
 <context>
     <name>ConsoleWindow</name>
@@ -223,6 +227,22 @@
     <message>
         <source>数据更新于 %1 · %2</source>
         <translation>Data updated at %1 · %2</translation>
+    </message>
+    <message>
+        <source>为客户推荐门店和时段并预约</source>
+        <translation>Recommend a store and a slot to a customer and book it</translation>
+    </message>
+    <message>
+        <source>低峰定价</source>
+        <translation>Off-peak pricing</translation>
+    </message>
+    <message>
+        <source>低峰时段的折扣规则</source>
+        <translation>The discount rules for quiet hours</translation>
+    </message>
+    <message>
+        <source>＋ 预约</source>
+        <translation>+ Book</translation>
     </message>
 </context>
 <context>
@@ -1898,6 +1918,121 @@ It plays the same customers, stores and technicians once the old way and once wi
     <message>
         <source>技师 #%1</source>
         <translation>Technician #%1</translation>
+    </message>
+</context>
+<context>
+    <name>AnalyticsPresenter</name>
+    <message>
+        <source>低峰定价规则</source>
+        <translation>Off-peak pricing rules</translation>
+    </message>
+    <message>
+        <source>出错了：%1</source>
+        <translation>Something went wrong: %1</translation>
+    </message>
+    <message>
+        <source>已保存 %1 条低峰定价规则，新预约立即按新规则报价。</source>
+        <translation>Saved %1 off-peak pricing rules; new bookings are priced by them from now on.</translation>
+    </message>
+</context>
+<context>
+    <name>BookingPresenter</name>
+    <message>
+        <source>出错了：%1</source>
+        <translation>Something went wrong: %1</translation>
+    </message>
+    <message>
+        <source>找不到可推荐的门店，请检查您的权限范围。</source>
+        <translation>No store to recommend was found; check which stores you may see.</translation>
+    </message>
+    <message>
+        <source>正在为客户比较附近的门店……</source>
+        <translation>Comparing the stores near the customer…</translation>
+    </message>
+    <message>
+        <source>正在查找空闲时段……</source>
+        <translation>Looking for free slots…</translation>
+    </message>
+    <message>
+        <source>正在预约……</source>
+        <translation>Booking…</translation>
+    </message>
+</context>
+<context>
+    <name>HourlyLoadChart</name>
+    <message>
+        <source>各小时工位负载：调价前后</source>
+        <translation>Bay load by hour: before and since the price change</translation>
+    </message>
+    <message>
+        <source>时</source>
+        <translation>Hour</translation>
+    </message>
+    <message>
+        <source>虚线：%1　实线：%2　柱：低峰折扣预约占比</source>
+        <translation>Dashed: %1   Solid: %2   Bars: share of bookings at an off-peak discount</translation>
+    </message>
+    <message>
+        <source>负载</source>
+        <translation>Load</translation>
+    </message>
+    <message>
+        <source>高峰与平均之比：%1 → %2（越接近 1 越平稳）</source>
+        <translation>Peak over mean: %1 → %2 (the closer to 1, the flatter)</translation>
+    </message>
+</context>
+<context>
+    <name>PlanningBar</name>
+    <message>
+        <source>停止排班</source>
+        <translation>Stop planning</translation>
+    </message>
+    <message>
+        <source>新建预约</source>
+        <translation>New booking</translation>
+    </message>
+    <message>
+        <source>有变化时自动排班</source>
+        <translation>Re-plan by itself on changes</translation>
+    </message>
+    <message>
+        <source>重新排班</source>
+        <translation>Re-plan the day</translation>
+    </message>
+</context>
+<context>
+    <name>PlanningPresenter</name>
+    <message>
+        <source>今天没有需要排的车辆。</source>
+        <translation>There are no vehicles to plan today.</translation>
+    </message>
+    <message>
+        <source>已开工的作业不能挪动。</source>
+        <translation>A job that has started cannot be moved.</translation>
+    </message>
+    <message>
+        <source>已排好 %1 辆车，调整 %2 个，%3 个排不下顺延；%4 位客户收到提前到店通知。</source>
+        <translation>Planned %1 vehicles, moved %2, %3 deferred (no room today); %4 customers were told they can come earlier.</translation>
+    </message>
+    <message>
+        <source>已调整计划：%1 开始。</source>
+        <translation>Plan changed: starts at %1.</translation>
+    </message>
+    <message>
+        <source>排班没有完成：%1</source>
+        <translation>Planning did not finish: %1</translation>
+    </message>
+    <message>
+        <source>正在停止，保留目前最好的方案……</source>
+        <translation>Stopping; keeping the best plan so far…</translation>
+    </message>
+    <message>
+        <source>正在排班……</source>
+        <translation>Planning…</translation>
+    </message>
+    <message>
+        <source>这条计划已不存在，请刷新看板。</source>
+        <translation>This planned job no longer exists; refresh the board.</translation>
     </message>
 </context>
 </TS>

@@ -14,7 +14,7 @@ from app import i18n
 
 ROOT = Path(__file__).resolve().parents[2]
 TS = ROOT / "resources" / "i18n" / "aftersales_en.ts"
-SOURCES = [*sorted((ROOT / "app").glob("*.py")), ROOT / "app" / "presenters" / "console.py",
+SOURCES = [*sorted((ROOT / "app").glob("*.py")), *sorted((ROOT / "app" / "presenters").glob("*.py")),
            *sorted((ROOT / "widgets").glob("*.py"))]
 
 

@@ -1,0 +1,157 @@
+"""Off-peak pricing and the replay for the wall: the rules editor (HQ edits, everyone else reads) with the load by
+hour before and since the last change, and the old-versus-smart scenario comparison. Database work runs on the task
+runner."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt
+from PySide6.QtWidgets import QDialog, QHBoxLayout
+
+from app.tasks import TaskRunner
+from services.analytics import HourlyLoad, hourly_load
+from services.db.engine import Database
+from services.model import DomainError, PricingRule, ScenarioKpiRow
+from services.network import CHINA, china_today
+from services.users import UserInfo
+from widgets.hourly_load import HourlyLoadChart
+from widgets.pricing_editor import PricingEditor
+from widgets.scenario_view import ScenarioView
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+WINDOW_DAYS = 7
+
+
+@dataclass(frozen=True, slots=True)
+class PricingData:
+    rules: tuple[PricingRule, ...]
+    changed_at: datetime | None
+    before: HourlyLoad
+    after: HourlyLoad
+
+
+def fetch_pricing(db: Database, region_code: str | None) -> PricingData:
+    """Runs on a worker thread: the rules and the load by hour in the week before and the week since they changed."""
+    from services.booking._db import execute
+    from services.booking.rules import load_rules
+
+    today = china_today()
+    with db.engine.connect() as conn:
+        rules = load_rules(conn)
+        changed = execute(conn, "SELECT max(updated_at) FROM pricing_rule").fetchone()[0]
+        pivot = changed.astimezone(CHINA).date() if changed else today - timedelta(days=WINDOW_DAYS)
+        pivot = min(pivot, today)
+        before = hourly_load(conn, pivot - timedelta(days=WINDOW_DAYS), pivot - timedelta(days=1), region_code)
+        after = hourly_load(conn, pivot, min(today, pivot + timedelta(days=WINDOW_DAYS - 1)), region_code)
+        return PricingData(rules, changed, before, after)
+
+
+def save_pricing(db: Database, rules: tuple[PricingRule, ...], actor: str) -> tuple[PricingRule, ...]:
+    from services.booking.rules import save_rules
+
+    with db.engine.connect() as conn:
+        saved = save_rules(conn, rules, actor)
+        conn.commit()
+        return saved
+
+
+def fetch_comparison(db: Database) -> tuple[list[ScenarioKpiRow], dict[str, list[float]] | None, dict]:
+    """Runs on a worker thread: the latest replay of each policy (empty when nothing was replayed yet)."""
+    try:
+        from services.replay import load_comparison
+    except ImportError:
+        return [], None, {}
+    with db.engine.connect() as conn:
+        result = load_comparison(conn)
+    if isinstance(result, tuple):  # (rows, hourly, meta)
+        return result  # type: ignore[return-value]
+    return list(result), None, {}
+
+
+def _period(load: HourlyLoad) -> str:
+    return f"{load.date_from:%m-%d}–{load.date_to:%m-%d}"
+
+
+class AnalyticsPresenter(QObject):
+    """The pricing dialog and the replay tab of the wall."""
+
+    def __init__(self, window, runner: TaskRunner, db: Database, user: UserInfo, theme: str,
+                 region_code=None) -> None:
+        super().__init__(window)
+        self.window, self.runner, self.db, self.user, self.theme = window, runner, db, user, theme
+        self.region_code = region_code
+        self.dialog: QDialog | None = None
+        self.editor: PricingEditor | None = None
+        self.chart: HourlyLoadChart | None = None
+        self.scenario = ScenarioView()
+        self.pricing_data: PricingData | None = None
+        self.comparison_loaded = 0
+
+    # --- off-peak pricing --------------------------------------------------------------------------------------
+
+    def open_pricing(self) -> QDialog:
+        if self.dialog is None:
+            self.dialog = QDialog(self.window)
+            self.dialog.setWindowTitle(translate("AnalyticsPresenter", "低峰定价规则"))
+            self.dialog.setWindowModality(Qt.WindowModality.NonModal)
+            self.editor = PricingEditor()
+            self.chart = HourlyLoadChart()
+            layout = QHBoxLayout(self.dialog)
+            layout.addWidget(self.editor, 3)
+            layout.addWidget(self.chart, 2)
+            self.dialog.resize(1500, 760)
+            self.editor.sig_save_requested.connect(self.save)
+        self.dialog.show()
+        self.dialog.raise_()
+        self.reload_pricing()
+        return self.dialog
+
+    def reload_pricing(self) -> None:
+        region = self.user.region_code if self.user.role == "region" else None
+        self.runner.submit(fetch_pricing, self.db, region, on_done=self._show_pricing, on_error=self._failed)
+
+    def _show_pricing(self, data: PricingData) -> None:
+        self.pricing_data = data
+        if self.editor is None or self.chart is None:
+            return
+        self.editor.set_rules(data.rules, self.user.role == "hq")
+        share = [d / b if b else 0.0 for d, b in zip(data.after.discounted, data.after.bookings, strict=True)]
+        self.chart.set_profiles(data.after.hours, data.before.utilization, data.after.utilization, share,
+                                _period(data.before), _period(data.after))
+
+    def save(self, rules: tuple[PricingRule, ...]) -> None:
+        def done(saved: tuple[PricingRule, ...]) -> None:
+            text = translate("AnalyticsPresenter", "已保存 %1 条低峰定价规则，新预约立即按新规则报价。").replace(
+                "%1", str(len(saved)))
+            if self.editor is not None:
+                self.editor.show_saved(text)
+            self.window.show_message(text)
+            self.reload_pricing()
+
+        def failed(exc: Exception) -> None:
+            text = str(exc) if isinstance(exc, DomainError) else translate(
+                "AnalyticsPresenter", "出错了：%1").replace("%1", str(exc))
+            if self.editor is not None:
+                self.editor.show_error(text)
+
+        self.runner.submit(save_pricing, self.db, tuple(rules), self.user.login, on_done=done, on_error=failed)
+
+    # --- the replay on the wall ---------------------------------------------------------------------------------
+
+    def reload_comparison(self) -> None:
+        self.runner.submit(fetch_comparison, self.db, on_done=self._show_comparison, on_error=self._failed)
+
+    def _show_comparison(self, data) -> None:
+        rows, hourly, meta = data
+        self.scenario.set_comparison(rows, hourly, meta)
+        self.comparison_loaded += 1
+
+    def _failed(self, exc: Exception) -> None:
+        text = str(exc) if isinstance(exc, DomainError) else translate("AnalyticsPresenter", "出错了：%1").replace(
+            "%1", str(exc))
+        log.warning("%s", text)
+        self.window.show_message(text, 15)

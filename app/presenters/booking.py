@@ -1,0 +1,146 @@
+"""The booking presenter: the advisor's booking dialog — recommended stores, free slots with their off-peak price,
+booking with the database as referee (a slot taken a moment ago comes back with the next best ones). Database work
+runs on the task runner."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+
+from PySide6.QtCore import QCoreApplication, QObject
+
+from app.tasks import TaskRunner
+from services.db.engine import Database
+from services.model import BookingConfirmation, DomainError, SlotOffer, SlotTaken, StoreRecommendation
+from services.users import UserInfo
+from widgets.booking_dialog import BookingDialog
+
+log = logging.getLogger(__name__)
+translate = QCoreApplication.translate
+
+
+def customer_location(conn, plate: str | None, store_id: int | None) -> tuple[float, float]:
+    """Where to recommend from: the customer's home when the plate is known, else the store on screen, else the
+    first store the user may see."""
+    from services.booking._db import execute
+
+    if plate:
+        row = execute(conn, """SELECT c.home_lat, c.home_lon FROM vehicle v JOIN customer c ON c.id = v.customer_id
+                               WHERE v.plate = upper(replace(trim(%(p)s), ' ', ''))""", {"p": plate}).fetchone()
+        if row is not None and row[0] is not None:
+            return float(row[0]), float(row[1])
+    row = execute(conn, "SELECT lat, lon FROM store WHERE (%(s)s::integer IS NULL OR id = %(s)s) AND active "
+                        "ORDER BY id LIMIT 1", {"s": store_id}).fetchone()
+    if row is None:
+        raise DomainError(translate("BookingPresenter", "找不到可推荐的门店，请检查您的权限范围。"))
+    return float(row[0]), float(row[1])
+
+
+def recommend(db: Database, request: dict) -> list[StoreRecommendation]:
+    """Runs on a worker thread."""
+    from services.booking.recommend import recommend_stores
+
+    with db.engine.connect() as conn:
+        lat, lon = request.get("lat"), request.get("lon")
+        if lat is None or lon is None:
+            lat, lon = customer_location(conn, request.get("plate"), request.get("store_id"))
+        return recommend_stores(conn, lat, lon, list(request["service_codes"]), request["window_start"],
+                                request["window_end"], limit=5)
+
+
+def slots(db: Database, store_id: int, codes: tuple[str, ...], day: date) -> list[SlotOffer]:
+    """Runs on a worker thread."""
+    from services.booking.slots import free_slots
+
+    with db.engine.connect() as conn:
+        return free_slots(conn, store_id, list(codes), day)
+
+
+def book(db: Database, request: dict, actor: str) -> BookingConfirmation:
+    """Runs on a worker thread: one transaction; SlotTaken when someone else was faster."""
+    from services.booking.book import book_slot
+
+    slot: SlotOffer | None = request.get("slot")
+    with db.engine.connect() as conn:
+        confirmation = book_slot(
+            conn, int(request["store_id"]), request["plate"], list(request["service_codes"]), request["start"],
+            customer_name=request.get("customer") or None, phone=request.get("phone") or None, channel="advisor",
+            actor=actor, bay_id=slot.bay_id if slot else request.get("bay_id"),
+            technician_id=slot.technician_id if slot else request.get("technician_id"))
+        conn.commit()
+        return confirmation
+
+
+class BookingPresenter(QObject):
+    """Opens the booking dialog and turns its intents into service calls."""
+
+    def __init__(self, window, runner: TaskRunner, db: Database, user: UserInfo, theme: str,
+                 current_store, on_booked) -> None:
+        super().__init__(window)
+        self.window, self.runner, self.db, self.user, self.theme = window, runner, db, user, theme
+        self.current_store = current_store  # callable → the store id on screen, or None
+        self.on_booked = on_booked  # callable(store_id): refresh what shows the store
+        self.dialog: BookingDialog | None = None
+        self.last: BookingConfirmation | None = None
+
+    def open(self) -> BookingDialog:
+        if self.dialog is None:
+            self.dialog = BookingDialog("light")
+            self.dialog.sig_recommend_requested.connect(self.recommend)
+            self.dialog.sig_slots_requested.connect(self.slots)
+            self.dialog.sig_book_requested.connect(self.book)
+        else:
+            self.dialog.reset()
+        store = self.user.store_id if self.user.role == "store" else self.current_store()
+        self.dialog.preset(store_id=store)
+        self.dialog.show()
+        self.dialog.raise_()
+        return self.dialog
+
+    def recommend(self, request: dict) -> None:
+        dialog = self.dialog
+        assert dialog is not None
+        dialog.set_busy(True, translate("BookingPresenter", "正在为客户比较附近的门店……"))
+        self.runner.submit(recommend, self.db, request, on_done=self._recommended, on_error=self._failed)
+
+    def _recommended(self, items: list[StoreRecommendation]) -> None:
+        if self.dialog is not None:
+            self.dialog.set_busy(False)
+            self.dialog.show_recommendations(items)
+
+    def slots(self, store_id: int, codes: tuple[str, ...], day: date) -> None:
+        dialog = self.dialog
+        assert dialog is not None
+        dialog.set_busy(True, translate("BookingPresenter", "正在查找空闲时段……"))
+        self.runner.submit(slots, self.db, store_id, tuple(codes), day, on_done=self._slots, on_error=self._failed)
+
+    def _slots(self, items: list[SlotOffer]) -> None:
+        if self.dialog is not None:
+            self.dialog.set_busy(False)
+            self.dialog.show_slots(items)
+
+    def book(self, request: dict) -> None:
+        dialog = self.dialog
+        assert dialog is not None
+        dialog.set_busy(True, translate("BookingPresenter", "正在预约……"))
+        self.runner.submit(book, self.db, request, self.user.login, on_done=self._booked, on_error=self._failed)
+
+    def _booked(self, confirmation: BookingConfirmation) -> None:
+        self.last = confirmation
+        if self.dialog is not None:
+            self.dialog.set_busy(False)
+            self.dialog.show_booked(confirmation)
+            self.window.show_message(self.dialog.booked_sentence(confirmation))
+        self.on_booked(confirmation.store_id)
+
+    def _failed(self, exc: Exception) -> None:
+        if self.dialog is None:
+            return
+        self.dialog.set_busy(False)
+        if isinstance(exc, SlotTaken):
+            self.dialog.show_slot_taken(str(exc), exc.alternatives)
+        elif isinstance(exc, DomainError):
+            self.dialog.show_error(str(exc))
+        else:
+            log.warning("booking failed: %s", exc)
+            self.dialog.show_error(translate("BookingPresenter", "出错了：%1").replace("%1", str(exc)))

@@ -56,9 +56,12 @@ class SmartParams:
     # forecast and capacity model
     forecast_days: int = 21  # the store's usual day is learnt from this many past days
     capacity_factor: float = 0.9  # standard minutes a server turns out per minute (QC, changeovers)
+    # parts
+    parts_transfers: bool = True  # overnight transfers from neighbours within radius_km
+    parts_cover_days: float = 0.5  # safety stock (days of usual use) beyond the next regular truck
     # dispatch
-    spt_weight: float = 0.5  # priority = ready time + weight × standard minutes (shorter jobs first)
-    booked_priority: float = 30.0  # minutes of priority a booked customer gets at their slot
+    spt_weight: float = 3.0  # priority = ready time + weight × standard minutes (shorter jobs first)
+    booked_priority: float = 15.0  # minutes of priority a booked customer gets at their slot
 
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -215,6 +218,7 @@ class SmartPolicy:
         self.moved_bookings = 0
         self.converted_walkins = 0
         self.next_day = 0
+        self.parts_transfers = 0
         self._dispatcher = SmartDispatcher(self.params.spt_weight, self.params.booked_priority)
 
     # --- models -----------------------------------------------------------------------------------------
@@ -417,7 +421,52 @@ class SmartPolicy:
         return self._dispatcher
 
     def propose_transfers(self, view: NetworkView) -> Sequence[Transfer]:
-        return ()
+        """Overnight parts transfers (资源调度: parts from nearby stores): a store whose stock of a part will not
+        last until its next truck (plus `parts_cover_days` of its usual use) gets the shortfall from neighbours
+        that keep the same cover for themselves. Stores restocked today need nothing."""
+        p = self.params
+        if not p.parts_transfers:
+            return ()
+        if not self._models:
+            self._build_models(view)
+        regions = view.network.params.regions
+        stock = {sid: dict(sim.stock) for sid, sim in view.stores.items()}
+        use: dict[int, dict[str, float]] = {}
+        for sid in view.stores:
+            spec = view.network.store(sid)
+            cover = regions[spec.region_code].stock_coverage_days
+            use[sid] = {part: par / cover for part, par in spec.stock_par}
+        out: list[Transfer] = []
+
+        def days_to_truck(sid: int) -> int:
+            prof = view.stores[sid].store.profile
+            k = 1
+            while (view.day + k) % prof.restock_every_days != prof.restock_offset:
+                k += 1
+            return k
+
+        for sid, sim in view.stores.items():
+            prof = sim.store.profile
+            if view.day % prof.restock_every_days == prof.restock_offset:
+                continue
+            horizon = days_to_truck(sid) + p.parts_cover_days
+            for part, daily in use[sid].items():
+                have = stock[sid].get(part, 0)
+                need = math.ceil(horizon * daily - have)
+                if need <= 0:
+                    continue
+                for _, donor in self._models[sid].neighbours:
+                    if donor not in stock or need <= 0:
+                        continue
+                    keep = (days_to_truck(donor) + p.parts_cover_days) * use[donor].get(part, 0.0)
+                    qty = min(need, stock[donor].get(part, 0) - math.ceil(keep))
+                    if qty > 0:
+                        out.append(Transfer("parts", donor, sid, part, qty))
+                        stock[donor][part] -= qty
+                        stock[sid][part] = stock[sid].get(part, 0) + qty
+                        need -= qty
+        self.parts_transfers += len(out)
+        return out
 
     def stats(self) -> dict[str, int]:
         return {
@@ -425,6 +474,7 @@ class SmartPolicy:
             "moved_bookings": self.moved_bookings,
             "converted_walkins": self.converted_walkins,
             "next_day": self.next_day,
+            "parts_transfers": self.parts_transfers,
             "discounted": len(self.discounts),
         }
 

@@ -277,3 +277,13 @@ def test_notices_are_readable_by_the_terminal_role(conn, shop):
     assert "14:00" in rows[0][4] and "京B80001" in rows[0][4]
     with pytest.raises(psycopg.errors.InsufficientPrivilege), conn.transaction():
         conn.execute("SELECT * FROM customer_notice")
+
+
+def test_a_retry_with_the_same_event_id_returns_the_first_booking(conn, shop):
+    event = uuid.uuid4()
+    first = book_slot(conn, shop["s"], "京B90001", ["DIAG"], _at(shop["day"], 10), actor="app", channel="app",
+                      event_id=event)
+    again = book_slot(conn, shop["s"], "京B90001", ["DIAG"], _at(shop["day"], 10), actor="app", channel="app",
+                      event_id=event)
+    assert again == first
+    assert conn.execute("SELECT count(*) FROM booking WHERE event_id = %s", (event,)).fetchone()[0] == 1

@@ -10,7 +10,9 @@ import psycopg
 import pytest
 
 from services.booking.book import book_slot
+from services.booking.recommend import recommend_stores
 from services.booking.rules import load_rules, save_rules
+from services.booking.slots import free_slots
 from services.model import DomainError, PricingRule
 from services.network import CHINA
 from services.users import as_user, list_users
@@ -63,5 +65,10 @@ def test_a_store_advisor_cannot_book_or_see_plans_of_another_store(demo_db, user
         assert info.value.sqlstate == "AS403"
         c.rollback()
         assert c.execute("SELECT count(*) FROM reservation WHERE store_id = %s", (other,)).fetchone()[0] == 0
+        # their own store's slots and recommendation work under their login (and see only their store)
+        assert isinstance(free_slots(c, store_user.store_id, ["MAINT_MINOR"], start.date()), list)
+        lat, lon = c.execute("SELECT lat, lon FROM store WHERE id = %s", (store_user.store_id,)).fetchone()
+        recs = recommend_stores(c, lat, lon, ["MAINT_MINOR"], start, start + timedelta(hours=4))
+        assert {r.store_id for r in recs} <= {store_user.store_id}
         assert c.execute("SELECT count(DISTINCT store_id) <= 1 FROM customer_notice").fetchone()[0]
         c.rollback()

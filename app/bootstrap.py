@@ -154,6 +154,7 @@ class App:
         if self.presenter is not None:
             self.presenter.shutdown()  # running solves, before the pools
         self.runner.wait(10000)
+        self.runner.close()
         for db in (self.db, self.prepared.db if self.prepared else None):
             if db is not None:
                 db.dispose()

@@ -42,6 +42,7 @@ class TaskRunner(QObject):
         self._sync = synchronous
         self._ids = itertools.count(1)
         self._callbacks: dict[int, tuple[Callable | None, Callable | None]] = {}
+        self._closed = False
         self.sig_done.connect(self._on_done)
         self.sig_failed.connect(self._on_failed)
 
@@ -63,14 +64,23 @@ class TaskRunner(QObject):
     def wait(self, msecs: int = 30000) -> bool:
         return self._pool.waitForDone(msecs)
 
+    def close(self) -> None:
+        """At shutdown: results still on their way to the GUI thread are dropped (their windows are gone)."""
+        self._closed = True
+        self._callbacks.clear()
+
     @Slot(int, object)
     def _on_done(self, task_id: int, result: object) -> None:
+        if self._closed:
+            return
         on_done, _ = self._callbacks.pop(task_id, (None, None))
         if on_done is not None:
             on_done(result)
 
     @Slot(int, object)
     def _on_failed(self, task_id: int, exc: object) -> None:
+        if self._closed:
+            return
         _, on_error = self._callbacks.pop(task_id, (None, None))
         if on_error is not None:
             on_error(exc)  # type: ignore[arg-type]

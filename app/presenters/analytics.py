@@ -65,11 +65,18 @@ def fetch_comparison(db: Database) -> tuple[list[ScenarioKpiRow], dict[str, list
         from services.replay import load_comparison
     except ImportError:
         return [], None, {}
-    with db.engine.connect() as conn:
-        result = load_comparison(conn)
-    if isinstance(result, tuple):  # (rows, hourly, meta)
-        return result  # type: ignore[return-value]
-    return list(result), None, {}
+    with db.connect() as conn:
+        rows = list(load_comparison(conn))
+        hourly: dict[str, list[float]] = {}
+        meta: dict = {}
+        for policy, profile, days, stores, created in conn.execute("""
+                SELECT DISTINCT ON (s.policy) s.policy, k.extra -> 'hourly_load', s.days, s.stores, s.created_at
+                FROM scenario s JOIN scenario_kpi k ON k.scenario_id = s.id AND k.region_id IS NULL
+                ORDER BY s.policy, s.created_at DESC, s.id DESC""").fetchall():
+            if isinstance(profile, list) and profile:
+                hourly[policy] = [float(v) for v in profile]
+            meta.update(days=days, stores=stores, run_at=created)
+    return rows, hourly or None, meta
 
 
 def _period(load: HourlyLoad) -> str:

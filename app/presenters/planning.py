@@ -131,6 +131,7 @@ class PlanningPresenter(QObject):
         self.busy = False
         self.auto = False
         self.last: ReplanOutcome | None = None
+        self.clock = lambda: datetime.now(CHINA)  # the moment of planning (tests and demos may set it)
         self._auto_timer = QTimer(self)
         self._auto_timer.setSingleShot(True)
         self._auto_timer.setInterval(AUTO_REPLAN_DELAY_MS)
@@ -159,7 +160,8 @@ class PlanningPresenter(QObject):
             return
         self.busy = True
         self.page.actions.set_busy(True, translate("PlanningPresenter", "正在排班……"), 2.0)
-        self.runner.submit(replan_store, self.db, self.solver, self.store_id, self.user.login,
+        now = self.clock()
+        self.runner.submit(replan_store, self.db, self.solver, self.store_id, self.user.login, None, now,
                            on_done=self._replanned, on_error=self._replan_failed)
 
     @Slot()

@@ -4,6 +4,7 @@ database, see services.booking.rules for loading and saving them)."""
 from __future__ import annotations
 
 from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
 
 from services.model import PricingRule
 
@@ -51,5 +52,7 @@ def discount_for(
 
 
 def discounted(list_price: float, discount_pct: float) -> float:
-    """The price after a discount, rounded to whole yuan."""
-    return float(round(list_price * (1.0 - discount_pct / 100.0)))
+    """The price after a discount, rounded to whole yuan, halves up — as PostgreSQL's round(numeric) does, so the
+    price shown is the price the database records."""
+    exact = Decimal(str(list_price)) * (Decimal(100) - Decimal(str(discount_pct))) / Decimal(100)
+    return float(exact.quantize(Decimal(1), rounding=ROUND_HALF_UP))

@@ -41,10 +41,12 @@ def _meets(plan: Plan, guard: tuple[int, float] | None) -> bool:
 class _Model:
     """The CP-SAT variables of one problem, kept to read the solution back and to set hints."""
 
-    def __init__(self, problem: DispatchProblem, move_penalty: float, guard: tuple[int, float] | None) -> None:
+    def __init__(self, problem: DispatchProblem, move_penalty: float, guard: tuple[int, float] | None,
+                 pinned: frozenset[int] = frozenset()) -> None:
         self.problem = problem
         m = self.model = cp_model.CpModel()
         board, fixed = base_board(problem)
+        self.fixed = fixed
         hi = latest_start(problem)
         techs = {t.id: t for t in problem.techs}
         horizon = max([hi + max((j.duration for j in problem.jobs), default=0) * 2]
@@ -131,6 +133,8 @@ class _Model:
                     m.AddImplication(same, ys[ct])
                     m.Add(s == cs).OnlyEnforceIf(same)
                     obj.append(-mc * same)
+                    if job.id in pinned:
+                        m.Add(same == 1)
             self.jobs[job.id] = {"p": p, "s": s, "x": xs, "y": ys, "d": durs, "dvar": dvar, "e": e,
                                  "late": late, "same": same, "lo": lo}
         # Breaks and started jobs are fixed intervals on their resources.
@@ -201,7 +205,7 @@ class _Model:
         m.AddHint(self.max_load, max(load.values(), default=0))
 
     def read(self, solver: cp_model.CpSolver) -> list[Assignment]:
-        out = []
+        out = list(self.fixed)
         for jid, v in self.jobs.items():
             if not solver.BooleanValue(v["p"]):
                 continue
@@ -222,6 +226,7 @@ def solve(
     guard_fcfs: bool = True,
     start_plans: tuple[Plan, ...] = (),
     baselines: bool = True,
+    pinned: frozenset[int] = frozenset(),
 ) -> Plan:
     """The best plan found within `time_limit` seconds (the whole call, greedy included).
 
@@ -231,6 +236,7 @@ def solve(
     defer more jobs nor make customers wait longer in total than FCFS (FCFS itself always qualifies).
     `cancel` set → the search stops and the best plan so far is returned (status "cancelled").
     `baselines=False` skips the greedy and FCFS candidates (re-planning passes its repair as the hint).
+    `pinned` jobs keep their `current` place (when it is still feasible).
     """
     t0 = time.perf_counter()
     fc = fcfs_plan(problem, move_penalty) if baselines or guard_fcfs else None
@@ -256,7 +262,7 @@ def solve(
     remaining = time_limit - (time.perf_counter() - t0)
     if remaining < 0.02 or (cancel is not None and cancel.is_set()) or not any(j.fixed is None for j in problem.jobs):
         return finish(start, "cancelled" if cancel is not None and cancel.is_set() else "hint", start.method, None)
-    model = _Model(problem, move_penalty, guard)
+    model = _Model(problem, move_penalty, guard, pinned)
     model.hint(start)
     solver = cp_model.CpSolver()
     prm = solver.parameters

@@ -148,6 +148,11 @@ def apply_event(problem: DispatchProblem, plan: Plan, event: Event) -> DispatchP
 def repair(problem: DispatchProblem, move_penalty: float = REPLAN_MOVE_PENALTY) -> Plan:
     """The cheap repair: keep every job whose current place is still feasible (earliest first), then place
     the jobs that must move and the new ones at their earliest start. extras["must_move"] counts the former."""
+    return _repair(problem, move_penalty)[0]
+
+
+def _repair(problem: DispatchProblem, move_penalty: float) -> tuple[Plan, list[int], list[int]]:
+    """The repaired plan, the ids of the jobs that had to move and of those kept in place."""
     t0 = time.perf_counter()
     board, fixed = base_board(problem)
     bays = {b.id: b for b in problem.bays}
@@ -177,9 +182,10 @@ def repair(problem: DispatchProblem, move_penalty: float = REPLAN_MOVE_PENALTY) 
     must.sort(key=lambda j: (j.promised if j.promised is not None else j.ready, j.id))
     fresh.sort(key=lambda j: (j.ready, j.id))
     placed = place_jobs(problem, must + fresh, board)
-    return build_plan(problem, fixed + kept + placed, status="repair", method="repair",
+    plan = build_plan(problem, fixed + kept + placed, status="repair", method="repair",
                       seconds=time.perf_counter() - t0, move_penalty=move_penalty,
                       extras={"must_move": float(len(must))})
+    return plan, [j.id for j in must], [a.job_id for a in kept]
 
 
 def replan(
@@ -189,17 +195,26 @@ def replan(
     time_limit: float = 0.4,
     move_penalty: float = REPLAN_MOVE_PENALTY,
     workers: int = 2,
+    pin_unaffected: bool | None = None,
 ) -> Plan:
     """The plan after the event: the cheap repair, then CP-SAT with a strong move penalty hinted with it
-    (never worse than the repair by the objective). `moved` lists the jobs whose place changed."""
+    (never worse than the repair by the objective). `moved` lists the jobs whose place changed.
+
+    pin_unaffected: keep every job whose place is still feasible exactly where it is, so only the jobs that
+    must move do. Default: yes for events that take capacity away or add work (overrun, technician absent,
+    walk-in); no for those that free capacity (no-show, early finish), where a promised job may move earlier
+    when the gain outweighs the move penalty (and its customer then gets a "come earlier" notice).
+    """
     t0 = time.perf_counter()
     new = apply_event(problem, plan, event)
-    rep = repair(new, move_penalty)
+    rep, must, kept = _repair(new, move_penalty)
+    if pin_unaffected is None:
+        pin_unaffected = not isinstance(event, NoShow | EarlyFinish)
     rest = time_limit - (time.perf_counter() - t0)
     out = solve(new, rest, hint=rep, workers=workers, move_penalty=move_penalty, guard_fcfs=False,
-                baselines=False)
+                baselines=False, pinned=frozenset(kept) if pin_unaffected else frozenset())
     return replace(out, solve_seconds=time.perf_counter() - t0,
-                   extras={**out.extras, "must_move": rep.extras["must_move"],
+                   extras={**out.extras, "must_move": float(len(must)),
                            "repair_objective": rep.objective, "repair_moved": float(len(rep.moved))})
 
 

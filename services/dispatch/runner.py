@@ -27,12 +27,31 @@ class SolverBusy(DomainError):
     """A solve is already running on this handle."""
 
 
-def _worker(conn, cancel) -> None:
+class _Flag:
+    """A lock-free cancel flag shared with the worker (an Event's lock could be left held by a killed child)."""
+
+    def __init__(self, value) -> None:
+        self.value = value
+
+    def is_set(self) -> bool:
+        return bool(self.value.value)
+
+    def wait(self, timeout: float) -> bool:
+        end = time.monotonic() + timeout
+        while not self.value.value:
+            if time.monotonic() >= end:
+                return False
+            time.sleep(min(0.01, max(0.0, end - time.monotonic())))
+        return True
+
+
+def _worker(conn, flag) -> None:
     """The child's loop: receive (problem, time_limit, hint, options), answer ("ok", plan) or ("error", text)."""
     with contextlib.suppress(OSError):
         os.nice(5)  # the window's process keeps priority
     from .cpsat import solve
 
+    cancel = _Flag(flag)
     while True:
         try:
             msg = conn.recv()
@@ -55,7 +74,7 @@ class SolveHandle:
         if method == "fork":
             raise ValueError("Use 'spawn' or 'forkserver': the parent may have Qt threads.")
         self._ctx = mp.get_context(method)
-        self._cancel = self._ctx.Event()
+        self._cancel = self._ctx.RawValue("b", 0)
         self._proc = None
         self._conn = None
         self._pending = False
@@ -91,7 +110,7 @@ class SolveHandle:
 
     def shutdown(self) -> None:
         """Stop a running solve and the worker process."""
-        self._cancel.set()
+        self._cancel.value = 1
         if self._conn is not None and self._proc is not None and self._proc.is_alive():
             try:
                 if self._pending:
@@ -116,7 +135,7 @@ class SolveHandle:
         if self._pending and not self.done():
             raise SolverBusy("A dispatch solve is already running; cancel it or wait for its plan first.")
         self._ensure_worker()
-        self._cancel.clear()
+        self._cancel.value = 0
         self._answer = None
         self._conn.send((problem, time_limit, hint, options))
         self._pending = True
@@ -124,7 +143,7 @@ class SolveHandle:
 
     def cancel(self) -> None:
         """Ask the solver to stop now; result() then returns the best plan found so far."""
-        self._cancel.set()
+        self._cancel.value = 1
 
     def _receive(self, wait: float) -> bool:
         if self._answer is not None:

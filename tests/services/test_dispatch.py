@@ -106,6 +106,9 @@ def test_started_jobs_stay_where_they_are_and_block_their_resources():
         assert (a.bay_id, a.tech_id, a.start, a.end) == (2, 2, 500, 620)
         assert all(x.start >= 540 for x in plan.assignments if x.job_id != 9)
         assert all(not (x.bay_id == 2 and x.start < 620) for x in plan.assignments if x.job_id != 9)
+    best = solve(p, 3.0)
+    assert best.bound == pytest.approx(best.objective, abs=0.02)  # solved to optimality, started job included
+    assert best.objective <= greedy_plan(p).objective
 
 
 def test_a_job_that_cannot_fit_is_deferred_not_infeasible():

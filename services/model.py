@@ -276,6 +276,7 @@ class BookingConfirmation:
     list_price: float
     price: float
     discount_pct: float
+    referral_from: int | None = None  # the referring store when the customer was referred here from another store
 
 
 class SlotTaken(DomainError):

@@ -2,7 +2,7 @@
 ranked by a transparent score with one plain line per factor (distance, predicted wait, capability, price).
 
 The wait comes from each store's plan and queue at that hour (the same occupancy model as the free slots), for the
-nearest capable stores in one batch. Plain data out; runs on a worker thread.
+nearest capable stores in one batch, read through the network functions of migration 0008 for every caller. Plain data out; runs on a worker thread.
 """
 
 from __future__ import annotations
@@ -70,31 +70,18 @@ def _zhe(pct: float) -> str:
 
 
 def _candidates(conn: Conn, lat: float, lon: float, needs: Needs, max_km: float) -> list[_Candidate]:
-    dlat = max_km / 111.0
-    dlon = max_km / (111.0 * max(0.1, math.cos(math.radians(lat))))
+    """The nearest CANDIDATES active stores within `max_km`, with their capability, through
+    booking.network_candidates (0008): every store of the network, whatever the caller's scope."""
     parts = parts_needed(needs.codes)
     rows = execute(conn, """
-        WITH s AS (
-            SELECT s.id, s.code, s.name_zh, s.name_en, s.city_zh,
-                   2 * 6371 * asin(sqrt(power(sin(radians(s.lat - %(lat)s) / 2), 2)
-                       + cos(radians(%(lat)s)) * cos(radians(s.lat)) * power(sin(radians(s.lon - %(lon)s) / 2), 2)))
-                   AS km
-            FROM store s
-            WHERE s.active AND s.lat BETWEEN %(lat0)s AND %(lat1)s AND s.lon BETWEEN %(lon0)s AND %(lon1)s)
-        SELECT s.id, s.code, s.name_zh, s.name_en, s.city_zh, s.km,
-               EXISTS (SELECT 1 FROM bay b WHERE b.store_id = s.id AND b.active AND b.kind = ANY (%(kinds)s)),
-               EXISTS (SELECT 1 FROM technician t WHERE t.home_store_id = s.id AND t.active
-                       AND t.skills @> %(skills)s::text[]),
-               (SELECT coalesce(array_agg(p.code ORDER BY p.id), '{}')
-                FROM unnest(%(parts)s::text[], %(qtys)s::integer[]) AS n(code, qty)
-                JOIN part p ON p.code = n.code
-                LEFT JOIN stock k ON k.store_id = s.id AND k.part_id = p.id
-                WHERE coalesce(k.qty, 0) < n.qty)
-        FROM s WHERE s.km <= %(max_km)s ORDER BY s.km LIMIT %(n)s""",
-                   {"lat": lat, "lon": lon, "lat0": lat - dlat, "lat1": lat + dlat, "lon0": lon - dlon,
-                    "lon1": lon + dlon, "kinds": list(BAY_ACCEPTS.get(needs.bay_kind, (needs.bay_kind,))),
+        SELECT store_id, code, name_zh, name_en, city_zh, km, has_bay, has_skill, missing_parts
+        FROM booking.network_candidates(%(lat)s::double precision, %(lon)s::double precision,
+                                        %(max_km)s::double precision, %(kinds)s::text[], %(skills)s::text[],
+                                        %(parts)s::text[], %(qtys)s::integer[], %(n)s::integer)""",
+                   {"lat": lat, "lon": lon, "max_km": max_km,
+                    "kinds": list(BAY_ACCEPTS.get(needs.bay_kind, (needs.bay_kind,))),
                     "skills": sorted(needs.skills), "parts": list(parts), "qtys": list(parts.values()),
-                    "max_km": max_km, "n": CANDIDATES}).fetchall()
+                    "n": CANDIDATES}).fetchall()
     return [_Candidate(int(r[0]), r[1], r[2], r[3], r[4], float(r[5]), bool(r[6]), bool(r[7]), tuple(r[8] or ()))
             for r in rows]
 
@@ -130,8 +117,9 @@ def recommend_stores(conn: Conn, lat: float, lon: float, service_codes: Sequence
                      now: datetime | None = None) -> list[StoreRecommendation]:
     """The best stores for the job, best first: capable stores ranked by a 0–100 score (distance 35, predicted wait
     35, capability 10, off-peak price 20 points), each with one Reason per factor; then, greyed (capable=False),
-    nearer stores that cannot do it, with the reason. Only stores the caller may see (row-level security).
-    Runs on a worker thread."""
+    nearer stores that cannot do it, with the reason. Every store of the network within reach, also outside the
+    caller's scope (a store advisor refers the customer to a nearby store that can take them sooner; no customer
+    data of other stores is read). Runs on a worker thread."""
     if window_start.tzinfo is None or window_end.tzinfo is None:
         raise DomainError("The wished window needs a time zone; pass aware datetimes.")
     if window_end <= window_start:

@@ -1,20 +1,20 @@
 """Free slots of a store for given services: bay capacity and the shifts, breaks and skills of technicians, minus
 the plan (held reservations), the jobs running now, and the queue of vehicles waiting or booked without a plan.
 
-Everything of one store-day is loaded in a few queries and computed in Python (minutes since the local midnight).
+Everything of one store-day is loaded in three calls of the network read functions (migration 0008: any active
+store whatever the caller's scope, never customer data) and computed in Python (minutes since the local midnight).
 The same occupancy model serves the store recommendation (many stores at once) and the day plan. Plain data out;
 runs on a worker thread.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from services.booking import pricing
-from services.booking._db import Conn, at_minute, clock_minutes, execute, midnight, to_minute, to_minute_ceil
+from services.booking._db import Conn, at_minute, clock_minutes, execute, to_minute, to_minute_ceil
 from services.dispatch.model import BAY_ACCEPTS
 from services.model import DomainError, PricingRule, SlotOffer
 from services.network import CHINA
@@ -69,8 +69,9 @@ def needs_of(codes: Sequence[str], types: dict[str, ServiceInfo]) -> Needs:
 
 @dataclass(frozen=True, slots=True)
 class TechDay:
+    """A technician on shift as the slot finder sees them (no name: any store's day is read, see 0008)."""
+
     id: int
-    name: str
     skills: frozenset[str]
     shift: tuple[int, int]
     breaks: tuple[tuple[int, int], ...]
@@ -82,7 +83,6 @@ class TechDay:
 class BayDay:
     id: int
     kind: str
-    name: str
 
 
 def _overlaps(busy: list[tuple[int, int]], a: int, b: int) -> bool:
@@ -197,70 +197,36 @@ class StoreDay:
 
 def load_store_days(conn: Conn, store_ids: Iterable[int], day: date, now: datetime,
                     types: dict[str, ServiceInfo]) -> dict[int, StoreDay]:
-    """The store-days of several stores in three queries: stores with their bays, technicians on shift, and the
-    occupancy (held reservations, running jobs, the queue). The queue is placed greedily, oldest first."""
+    """The store-days of several stores in three calls of the network read functions (migration 0008), for any
+    active store whatever the caller's scope: stores with their bays, technicians on shift, and the occupancy (held
+    reservations, running jobs, the queue). The queue is placed greedily, oldest first."""
     ids = sorted(set(store_ids))
     if not ids:
         return {}
-    d0 = midnight(day)
-    params = {"ids": ids, "day": day, "d0": d0}
+    params = {"ids": ids, "day": day}
     now_min = to_minute(day, now)
     days: dict[int, StoreDay] = {}
-    for sid, opens, closes, bays in execute(conn, """
-            SELECT s.id, s.opens_at, s.closes_at,
-                   (SELECT coalesce(json_agg(json_build_array(b.id, b.kind, b.name) ORDER BY b.id), '[]')
-                    FROM bay b WHERE b.store_id = s.id AND b.active)
-            FROM store s WHERE s.id = ANY (%(ids)s) AND s.active""", params).fetchall():
-        bays = json.loads(bays) if isinstance(bays, str) else bays
+    for sid, opens, closes, bay_ids, bay_kinds in execute(
+            conn, "SELECT * FROM booking.network_stores(%(ids)s::integer[])", params).fetchall():
         days[sid] = StoreDay(sid, day, clock_minutes(opens), clock_minutes(closes), now_min,
-                             [BayDay(int(b[0]), b[1], b[2]) for b in bays], [])
-    for sid, tid, name, skills, level, rating, p0, p1, b0, b1 in execute(conn, """
-            SELECT sh.store_id, t.id, t.name, t.skills, t.level, t.rating, lower(sh.period), upper(sh.period),
-                   lower(sh.break_period), upper(sh.break_period)
-            FROM shift sh JOIN technician t ON t.id = sh.technician_id
-            WHERE sh.store_id = ANY (%(ids)s) AND sh.work_date = %(day)s AND t.active
-            ORDER BY sh.store_id, t.id""", params).fetchall():
+                             [BayDay(int(b), k) for b, k in zip(bay_ids, bay_kinds, strict=True)], [])
+    for sid, tid, skills, level, rating, p0, p1, b0, b1 in execute(
+            conn, "SELECT * FROM booking.network_shifts(%(ids)s::integer[], %(day)s::date)", params).fetchall():
         sd = days.get(sid)
         if sd is None:
             continue
         breaks = ((to_minute(day, b0), to_minute_ceil(day, b1)),) if b0 is not None else ()
-        sd.techs.append(TechDay(tid, name, frozenset(skills), (to_minute_ceil(day, p0), to_minute(day, p1)),
-                                breaks, int(level), float(rating)))
+        sd.techs.append(TechDay(tid, frozenset(skills), (to_minute_ceil(day, p0), to_minute(day, p1)), breaks,
+                                int(level), float(rating)))
     queue: list[tuple[int, int, int, tuple[str, ...]]] = []  # (ready, order, store, codes)
-    for src, sid, bay, tech, a, b, codes, kind in execute(conn, """
-            SELECT 'r', r.store_id, r.bay_id, r.technician_id, lower(r.period), upper(r.period), NULL::text[], NULL
-            FROM reservation r
-            WHERE r.store_id = ANY (%(ids)s) AND r.status = 'held'
-              AND r.period && tstzrange(%(d0)s, %(d0)s + interval '1 day')
-            UNION ALL
-            SELECT 'j', j.store_id, j.bay_id, j.technician_id, lower(j.period), upper(j.period),
-                   CASE WHEN j.kind = 'service' AND upper(j.period) IS NULL THEN (
-                       SELECT array_agg(st.code) FROM work_order_item i JOIN service_type st ON st.id = i.service_type_id
-                       WHERE i.work_order_id = j.work_order_id) END, j.kind
-            FROM job j
-            WHERE j.store_id = ANY (%(ids)s) AND j.status IN ('planned', 'active')
-              AND lower(j.period) < %(d0)s + interval '1 day'
-              AND (upper(j.period) IS NULL OR upper(j.period) > %(d0)s)
-            UNION ALL
-            SELECT 'q', w.store_id, NULL, NULL, greatest(w.checked_in_at, w.booked_for), NULL, (
-                       SELECT array_agg(st.code ORDER BY i.line_no) FROM work_order_item i
-                       JOIN service_type st ON st.id = i.service_type_id WHERE i.work_order_id = w.id), NULL
-            FROM work_order w
-            WHERE w.store_id = ANY (%(ids)s) AND w.status = 'checked_in'
-              AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.work_order_id = w.id AND r.status = 'held')
-            UNION ALL
-            SELECT 'b', bk.store_id, NULL, NULL, lower(bk.slot), upper(bk.slot), bk.service_codes, NULL
-            FROM booking bk
-            WHERE bk.store_id = ANY (%(ids)s) AND bk.status = 'booked'
-              AND lower(bk.slot) >= %(d0)s AND lower(bk.slot) < %(d0)s + interval '1 day'
-              AND NOT EXISTS (SELECT 1 FROM reservation r WHERE r.booking_id = bk.id AND r.status = 'held')""",
-                                                           params).fetchall():
+    for src, sid, bay, tech, a, b, codes, kind in execute(
+            conn, "SELECT * FROM booking.network_occupancy(%(ids)s::integer[], %(day)s::date)", params).fetchall():
         sd = days.get(sid)
         if sd is None:
             continue
-        if src == "r":
+        if src == "reservation":
             sd.occupy(bay, tech, to_minute(day, a), to_minute_ceil(day, b))
-        elif src == "j":
+        elif src == "job":
             start = to_minute(day, a)
             if b is not None:
                 end = to_minute_ceil(day, b)
@@ -270,7 +236,7 @@ def load_store_days(conn: Conn, store_ids: Iterable[int], day: date, now: dateti
             sd.occupy(bay, tech, start, end)
         elif codes:
             ready = to_minute(day, a) if a is not None else now_min
-            queue.append((ready, 0 if src == "q" else 1, sid, tuple(codes)))
+            queue.append((ready, 0 if src == "queue" else 1, sid, tuple(codes)))
     for ready, _order, sid, codes in sorted(queue):
         sd = days[sid]
         sd.queued += 1
@@ -302,8 +268,8 @@ def offers_of(sd: StoreDay, needs: Needs, rules: Sequence[PricingRule], step: in
 def free_slots(conn: Conn, store_id: int, service_codes: Sequence[str], day: date, *, now: datetime | None = None,
                step: int = 15, rules: Sequence[PricingRule] | None = None) -> list[SlotOffer]:
     """The free slots of a store on `day` for the services: one per start time (every `step` minutes from now on)
-    with the best bay and technician for it, the predicted load of that hour and the off-peak price. Runs on a
-    worker thread."""
+    with the best bay and technician for it, the predicted load of that hour and the off-peak price. Any active
+    store of the network, also outside the caller's scope (to refer a customer there). Runs on a worker thread."""
     from services.booking.rules import load_rules
 
     if step <= 0 or step > 240:
@@ -314,5 +280,5 @@ def free_slots(conn: Conn, store_id: int, service_codes: Sequence[str], day: dat
     days = load_store_days(conn, [store_id], day, now, types)
     sd = days.get(store_id)
     if sd is None:
-        raise DomainError(f"Store {store_id} is unknown, closed or outside your scope; pick another store.")
+        raise DomainError(f"Store {store_id} is unknown or closed; pick another store.")
     return offers_of(sd, needs, load_rules(conn) if rules is None else rules, step)

@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     s = sub.add_parser("screenshot", help="render a view offscreen from the live database to a PNG")
-    s.add_argument("view", choices=("wall", "map", "region", "store", "alerts"))
+    s.add_argument("view", choices=("wall", "map", "region", "store", "alerts", "booking", "plan", "pricing", "replay"))
     s.add_argument("--out", required=True, help="the PNG file to write")
     s.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (default 1920x1080)")
     s.add_argument("--role", choices=("hq", "region", "store"), help="log in as this role's first demo user")

@@ -6,8 +6,9 @@ import os
 import time
 from pathlib import Path
 
-VIEWS = ("wall", "map", "region", "store", "alerts")
-DEFAULT_ROLE = {"wall": "hq", "map": "hq", "region": "region", "store": "store", "alerts": "hq"}
+VIEWS = ("wall", "map", "region", "store", "alerts", "booking", "plan", "pricing", "replay")
+DEFAULT_ROLE = {"wall": "hq", "map": "hq", "region": "region", "store": "store", "alerts": "hq", "booking": "store",
+                "plan": "store", "pricing": "hq", "replay": "hq"}
 
 
 def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str | None = None,
@@ -64,6 +65,22 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
             before = presenter.refreshes
             presenter.open_store(presenter._stores[0].store_id)
             wait_for(lambda: presenter.refreshes > before, "the store")
+        target = None
+        if view == "booking":
+            target = _booking(presenter, wait_for)
+        elif view == "plan":
+            before = presenter.planning.last
+            presenter.store_page.actions.replan_button.click()
+            wait_for(lambda: presenter.planning.last is not before and not presenter.planning.busy, "the plan")
+            before = presenter.refreshes
+            wait_for(lambda: presenter.refreshes > before, "the planned board")
+        elif view == "pricing":
+            target = presenter.analytics.open_pricing()
+            wait_for(lambda: presenter.analytics.pricing_data is not None, "the pricing rules")
+        elif view == "replay":
+            presenter.overview_tabs.setCurrentIndex(presenter.scenario_tab)
+            wait_for(lambda: presenter.analytics.comparison_loaded > 0, "the replay comparison")
+            target = presenter.analytics.scenario
         for _ in range(10):  # let layouts and pyqtgraph settle
             qapp.processEvents()
         window.size_docks()
@@ -75,11 +92,13 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
             presenter.map.zoom_to_region(str(presenter.history.current.key))
         for _ in range(5):
             qapp.processEvents()
-        target = {"map": window.docks.get("map"), "alerts": window.docks.get("alerts")}.get(view) or window
+        if target is None:
+            dock = {"map": window.docks.get("map"), "alerts": window.docks.get("alerts")}.get(view)
+            target = dock.widget() if dock is not None else window
         if target is not window:
-            target = target.widget()
             target.resize(*size)
-            qapp.processEvents()
+            for _ in range(5):
+                qapp.processEvents()
         out.parent.mkdir(parents=True, exist_ok=True)
         if not target.grab().save(str(out)):
             raise DomainError(f"无法写入 {out}。 Could not write {out}.")
@@ -87,3 +106,17 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
     finally:
         app.shutdown()
         out.with_suffix(".ini").unlink(missing_ok=True)
+
+
+def _booking(presenter, wait_for):
+    """The booking dialog at its second step: a customer wants a minor service tomorrow morning."""
+    from datetime import time, timedelta
+
+    from services.network import china_today
+
+    dialog = presenter.booking.open()
+    dialog.fill(plate="京A12345", customer="王女士", phone="13800001234", codes=("MAINT_MINOR", "TYRE"),
+                day=china_today() + timedelta(days=1), time_from=time(9, 0), time_to=time(12, 0))
+    dialog.request_recommendations()
+    wait_for(lambda: bool(dialog.slot_buttons) or "没有空位" in dialog.slots_hint.text(), "the recommendations")
+    return dialog

@@ -42,6 +42,7 @@ from widgets.alert_feed import AlertFeedWidget
 from widgets.kpi_tile import KpiWallWidget
 from widgets.map_view import MapViewWidget
 from widgets.ranking import RankingWidget
+from widgets.tech_recommend import TechRecommendList
 from widgets.trend_chart import TrendChartWidget
 
 log = logging.getLogger(__name__)
@@ -193,10 +194,17 @@ class ConsolePresenter(QObject):
         w.add_page("store", self.store_page)
         self.work_order_page = WorkOrderPageWidget()
         self.work_order_page.set_theme(self.theme)
-        w.add_page("work_order", self.work_order_page)
+        self.tech_panel = TechRecommendList("light" if self.theme == "light" else "dark")
+        order_split = QSplitter(Qt.Orientation.Horizontal)
+        order_split.addWidget(self.work_order_page)
+        order_split.addWidget(self.tech_panel)
+        order_split.setSizes([900, 600])
+        self.tech_panel.hide()
+        w.add_page("work_order", order_split)
         self.store_page.sig_work_order_selected.connect(self.open_work_order)
         self.planning = PlanningPresenter(self.store_page, self.runner, self.db, self.user, self.refresh_store,
                                           self.window.show_message)
+        self.tech_panel.sig_assign_requested.connect(self.planning.assign)
         self.booking = BookingPresenter(w, self.runner, self.db, self.user, self.theme, self._store_on_screen,
                                         self._booked)
         self.store_page.actions.sig_book_requested.connect(self.booking.open)
@@ -281,6 +289,10 @@ class ConsolePresenter(QObject):
         self.work_order = detail
         if hasattr(self.work_order_page, "set_detail"):
             self.work_order_page.set_detail(detail, datetime.now(CHINA))
+        waiting = detail.status == "checked_in"
+        self.tech_panel.setVisible(waiting)
+        if waiting:  # who should take it: ranked technicians with their reasons, one click to assign
+            self.planning.recommend_for(detail.id, self.tech_panel)
         self.window.mark_updated()
         self.refreshes += 1
 

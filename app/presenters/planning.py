@@ -111,11 +111,44 @@ def move_on_board(db: Database, reservation_id: int, lane_kind: str, lane_id: in
         move_reservation(conn, reservation_id, bay_id, tech_id, start, actor)
 
 
-def recommend_technicians(db: Database, work_order_id: int) -> list[TechRecommendation]:
+@dataclass(frozen=True, slots=True)
+class TechChoice:
+    work_order_id: int
+    label: str
+    items: tuple[TechRecommendation, ...]
+    names: dict[int, str]
+
+
+def recommend_technicians(db: Database, work_order_id: int, now: datetime | None = None) -> TechChoice:
+    """Runs on a worker thread: the ranked technicians for a waiting work order, with their names."""
+    from services.booking._db import execute
     from services.booking.technicians import recommend_for_work_order
 
     with db.engine.connect() as conn:
-        return recommend_for_work_order(conn, work_order_id)
+        items = recommend_for_work_order(conn, work_order_id, now=now)
+        names = {int(r[0]): r[1] for r in execute(conn, "SELECT id, name FROM technician WHERE id = ANY(%(ids)s)",
+                                                  {"ids": [i.tech_id for i in items]}).fetchall()}
+        plate = execute(conn, "SELECT v.plate FROM work_order w JOIN vehicle v ON v.id = w.vehicle_id "
+                              "WHERE w.id = %(id)s", {"id": work_order_id}).fetchone()
+    return TechChoice(work_order_id, plate[0] if plate else str(work_order_id), tuple(items), names)
+
+
+def assign_technician(db: Database, work_order_id: int, tech_id: int, start_minute: int | None, actor: str,
+                      now: datetime | None = None) -> datetime:
+    """Runs on a worker thread: give the waiting work order's planned job to this technician, at his earliest start
+    (the same checks as a drag on the board). Returns the new start."""
+    from services.booking._db import at_minute, execute
+    from services.booking.plan_store import move_reservation
+
+    now = now or datetime.now(CHINA)
+    with db.engine.begin() as conn:
+        row = execute(conn, "SELECT id, bay_id, lower(period) FROM reservation WHERE work_order_id = %(w)s "
+                            "AND status = 'held'", {"w": work_order_id}).fetchone()
+        if row is None:
+            raise DomainError(translate("PlanningPresenter", "这辆车还没有排进计划，请先在门店页点“重新排班”。"))
+        start = at_minute(now.astimezone(CHINA).date(), start_minute) if start_minute is not None else row[2]
+        move_reservation(conn, int(row[0]), int(row[1]), tech_id, start, actor)
+        return start
 
 
 class PlanningPresenter(QObject):
@@ -206,6 +239,36 @@ class PlanningPresenter(QObject):
             board.reject_move(job_id, str(exc) if isinstance(exc, DomainError) else str(exc))
 
         self.runner.submit(move_on_board, self.db, -job_id, lane_kind, lane_id, start, self.user.login,
+                           on_done=done, on_error=failed)
+
+    # --- technician recommendation for one waiting work order -------------------------------------------------
+
+    def recommend_for(self, work_order_id: int, panel) -> None:
+        """Fill `panel` (a TechRecommendList) for the work order; its assign button gives it the job."""
+        self._tech_panel = panel
+        self._tech_wo = work_order_id
+        self.runner.submit(recommend_technicians, self.db, work_order_id, self.clock(),
+                           on_done=lambda c: panel.set_recommendations(c.label, c.items, c.names),
+                           on_error=lambda exc: panel.set_recommendations(str(exc), (), {}))
+
+    @Slot(int)
+    def assign(self, tech_id: int) -> None:
+        wo = getattr(self, "_tech_wo", None)
+        panel = getattr(self, "_tech_panel", None)
+        if wo is None or panel is None:
+            return
+        item = next((c.item for c in getattr(panel, "cards", []) if c.item.tech_id == tech_id), None)
+        start = item.earliest_start if item is not None else None
+
+        def done(at: datetime) -> None:
+            self.show_message(translate("PlanningPresenter", "已派工：%1 开始。").replace(
+                "%1", at.astimezone(CHINA).strftime("%H:%M")))
+            self.recommend_for(wo, panel)
+
+        def failed(exc: Exception) -> None:
+            self.show_message(str(exc), 15)
+
+        self.runner.submit(assign_technician, self.db, wo, tech_id, start, self.user.login, self.clock(),
                            on_done=done, on_error=failed)
 
     def shutdown(self) -> None:

@@ -182,3 +182,48 @@ def test_hq_opens_the_pricing_rules_and_the_replay_tab(make_app, qtbot):
     assert dialog.isVisible()
     p.overview_tabs.setCurrentIndex(p.scenario_tab)
     qtbot.waitUntil(lambda: p.analytics.comparison_loaded > 0, timeout=20000)
+
+
+def test_a_waiting_work_order_gets_ranked_technicians_and_one_click_assigns(make_app, rostered, demo_db, qtbot):
+    db, _ = demo_db
+    day = rostered[1]
+    morning = datetime.combine(day, time(8, 40), tzinfo=CHINA)
+    app = make_app("store.s0001")
+    p = app.presenter
+    p.planning.clock = lambda: morning
+    with psycopg.connect(db.conninfo) as c:  # a walk-in checked in tomorrow morning (written as the owner)
+        vid, cid = c.execute("SELECT (v).id, (v).customer_id FROM terminal._vehicle('京E55001', NULL, NULL, %s) v",
+                             (STORE,)).fetchone()
+        wo = c.execute("""INSERT INTO work_order (store_id, requested_store_id, customer_id, vehicle_id, status,
+                              checked_in_at, amount) VALUES (%s, %s, %s, %s, 'checked_in', %s, 300) RETURNING id""",
+                       (STORE, STORE, cid, vid, morning)).fetchone()[0]
+        c.execute("""INSERT INTO work_order_item (work_order_id, line_no, service_type_id, price)
+                     SELECT %s, 1, id, price FROM service_type WHERE code = 'MAINT_MINOR'""", (wo,))
+        c.commit()
+    try:
+        p.open_store(STORE) if p.history.current.level != "store" else None
+        p.open_work_order(wo)
+        qtbot.waitUntil(lambda: p.tech_panel.isVisible() and bool(p.tech_panel.cards), timeout=20000)
+        cards = p.tech_panel.cards
+        assert [c.item.score for c in cards] == sorted((c.item.score for c in cards), reverse=True)
+        assert all(c.item.reasons for c in cards), "every technician's rank is explained"
+        best = cards[0].item
+        assert best.earliest_start is not None
+        # Plan it, then give it to the best technician with one click.
+        p.planning.store_id = STORE
+        p.planning.replan()
+        qtbot.waitUntil(lambda: p.planning.last is not None and not p.planning.busy, timeout=60000)
+        messages = []
+        p.planning.show_message = lambda text, *_: messages.append(text)
+        p.tech_panel.sig_assign_requested.emit(best.tech_id)
+        qtbot.waitUntil(lambda: bool(messages), timeout=20000)
+        assert "已派工" in messages[0], messages
+        with psycopg.connect(db.conninfo) as c:
+            qtbot.waitUntil(lambda: c.execute(
+                "SELECT technician_id FROM reservation WHERE work_order_id = %s AND status = 'held'",
+                (wo,)).fetchone() == (best.tech_id,), timeout=20000)
+    finally:
+        with psycopg.connect(db.conninfo) as c:
+            c.execute("DELETE FROM reservation WHERE work_order_id = %s", (wo,))
+            c.execute("UPDATE work_order SET status = 'cancelled' WHERE id = %s", (wo,))
+            c.commit()

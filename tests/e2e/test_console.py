@@ -104,7 +104,7 @@ def test_store_page_and_work_order_timeline(make_app, qtbot, demo_db):
     qtbot.waitUntil(lambda: p.refreshes > before, timeout=10000)
     assert len(w.breadcrumb.titles) == 4 and w.breadcrumb.titles[-1] == f"工单 {wo}"
     assert p.work_order.events and all(e.actor for e in p.work_order.events)
-    assert w.pages.currentWidget() is p.work_order_page
+    assert w.pages.currentWidget() is w.page_widgets["work_order"] and p.work_order_page.isVisibleTo(w.pages.currentWidget())
 
 
 def test_losing_the_database_is_said_plainly_and_recovered_from(make_app, demo_db, qtbot):

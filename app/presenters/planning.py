@@ -214,6 +214,9 @@ class PlanningPresenter(QObject):
         self.page.actions.show_result(text)
         if self.store_id is not None:
             self.on_changed(self.store_id)
+        panel = getattr(self, "_tech_panel", None)
+        if panel is not None and panel.isVisible():  # the ranking depends on the plan: show the new one
+            self.recommend_for(self._tech_wo, panel)
 
     def _replan_failed(self, exc: Exception) -> None:
         self.busy = False

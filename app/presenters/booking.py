@@ -56,17 +56,20 @@ def slots(db: Database, store_id: int, codes: tuple[str, ...], day: date) -> lis
         return free_slots(conn, store_id, list(codes), day)
 
 
-def book(db: Database, request: dict, actor: str) -> BookingConfirmation:
-    """Runs on a worker thread: one transaction; SlotTaken when someone else was faster."""
+def book(db: Database, request: dict, actor: str, origin_store: int | None = None) -> BookingConfirmation:
+    """Runs on a worker thread: one transaction; SlotTaken when someone else was faster. Booked at another store
+    than the one the dialog was opened for, it is a referral from that store (a cross-store service)."""
     from services.booking.book import book_slot
 
     slot: SlotOffer | None = request.get("slot")
+    store_id = int(request["store_id"])
     with db.engine.connect() as conn:
         confirmation = book_slot(
-            conn, int(request["store_id"]), request["plate"], list(request["service_codes"]), request["start"],
+            conn, store_id, request["plate"], list(request["service_codes"]), request["start"],
             customer_name=request.get("customer") or None, phone=request.get("phone") or None, channel="advisor",
             actor=actor, bay_id=slot.bay_id if slot else request.get("bay_id"),
-            technician_id=slot.technician_id if slot else request.get("technician_id"))
+            technician_id=slot.technician_id if slot else request.get("technician_id"),
+            referral_from=origin_store if origin_store is not None and origin_store != store_id else None)
         conn.commit()
         return confirmation
 
@@ -82,6 +85,7 @@ class BookingPresenter(QObject):
         self.on_booked = on_booked  # callable(store_id): refresh what shows the store
         self.dialog: BookingDialog | None = None
         self.last: BookingConfirmation | None = None
+        self.origin_store: int | None = None
 
     def open(self) -> BookingDialog:
         if self.dialog is None:
@@ -92,6 +96,7 @@ class BookingPresenter(QObject):
         else:
             self.dialog.reset()
         store = self.user.store_id if self.user.role == "store" else self.current_store()
+        self.origin_store = store  # booked elsewhere, the customer is referred from here
         self.dialog.preset(store_id=store)
         self.dialog.show()
         self.dialog.raise_()
@@ -123,7 +128,8 @@ class BookingPresenter(QObject):
         dialog = self.dialog
         assert dialog is not None
         dialog.set_busy(True, translate("BookingPresenter", "正在预约……"))
-        self.runner.submit(book, self.db, request, self.user.login, on_done=self._booked, on_error=self._failed)
+        self.runner.submit(book, self.db, request, self.user.login, self.origin_store, on_done=self._booked,
+                           on_error=self._failed)
 
     def _booked(self, confirmation: BookingConfirmation) -> None:
         self.last = confirmation

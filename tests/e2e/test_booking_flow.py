@@ -20,33 +20,38 @@ STORE = 1
 
 @pytest.fixture(scope="module")
 def rostered(demo_db):
-    """Rosters for store 1 today and tomorrow (the demo history ended weeks ago), removed afterwards with
+    """Rosters for every store today and tomorrow (the demo history ended weeks ago), removed afterwards with
     everything booked on them."""
     db, _ = demo_db
     days = [china_today(), china_today() + timedelta(days=1)]
     with psycopg.connect(db.conninfo) as c:
-        template = c.execute("""SELECT technician_id, lower(period)::time, upper(period)::time,
-                                       lower(break_period)::time, upper(break_period)::time
-                                FROM shift WHERE store_id = %s
-                                  AND work_date = (SELECT max(work_date) FROM shift WHERE store_id = %s)""",
-                             (STORE, STORE)).fetchall()
+        template = c.execute("""SELECT store_id, technician_id, (lower(period) AT TIME ZONE 'Asia/Shanghai')::time,
+                                       (upper(period) AT TIME ZONE 'Asia/Shanghai')::time,
+                                       (lower(break_period) AT TIME ZONE 'Asia/Shanghai')::time,
+                                       (upper(break_period) AT TIME ZONE 'Asia/Shanghai')::time
+                                FROM shift WHERE work_date = (SELECT max(work_date) FROM shift)""").fetchall()
+        # Tianjin's store moves next door for the module (the small network has no two stores in one city).
+        moved = c.execute("SELECT id, lat, lon FROM store WHERE id <> %s ORDER BY (lat - 39.9) ^ 2 + (lon - 116.4) ^ 2 "
+                          "LIMIT 1", (STORE,)).fetchone()
+        c.execute("UPDATE store SET lat = s1.lat + 0.03, lon = s1.lon + 0.04 FROM store s1 "
+                  "WHERE s1.id = %s AND store.id = %s", (STORE, moved[0]))
         ids = []
         for day in days:
-            for tech, a, b, la, lb in template:
+            for store, tech, a, b, la, lb in template:
                 def at(t: time, d=day) -> datetime:
                     return datetime.combine(d, t, tzinfo=CHINA)
                 ids.append(c.execute(
                     """INSERT INTO shift (technician_id, store_id, work_date, period, break_period)
                        VALUES (%s, %s, %s, tstzrange(%s, %s), tstzrange(%s, %s)) ON CONFLICT DO NOTHING
-                       RETURNING id""", (tech, STORE, day, at(a), at(b), at(la), at(lb))).fetchone()[0])
+                       RETURNING id""", (tech, store, day, at(a), at(b), at(la), at(lb))).fetchone()[0])
         c.commit()
     yield days
     with psycopg.connect(db.conninfo) as c:
-        c.execute("DELETE FROM customer_notice WHERE store_id = %s", (STORE,))
-        c.execute("DELETE FROM reservation WHERE store_id = %s", (STORE,))
-        c.execute("DELETE FROM booking WHERE store_id = %s AND lower(slot) >= %s",
-                  (STORE, datetime.combine(days[0], time(0), tzinfo=CHINA)))
+        c.execute("DELETE FROM customer_notice")
+        c.execute("DELETE FROM reservation")
+        c.execute("DELETE FROM booking WHERE lower(slot) >= %s", (datetime.combine(days[0], time(0), tzinfo=CHINA),))
         c.execute("DELETE FROM shift WHERE id = ANY(%s)", (ids,))
+        c.execute("UPDATE store SET lat = %s, lon = %s WHERE id = %s", (moved[1], moved[2], moved[0]))
         c.commit()
 
 
@@ -118,6 +123,24 @@ def test_an_advisor_books_a_recommended_slot_and_loses_one_to_a_colleague(make_a
     assert p.booking.last is before, "the slot was taken: nothing was booked"
     assert dialog.taken_label.isVisible()
     assert dialog.alternatives_scroll.isVisible()
+
+    # A nearby store can take the customer too: booking there is a referral from this store (a cross-store service).
+    dialog.reset()
+    dialog.fill(plate="京B77003", codes=("MAINT_MINOR",), day=tomorrow, time_from=time(9, 0), time_to=time(16, 0))
+    dialog.request_recommendations()
+    qtbot.waitUntil(lambda: bool(dialog.slot_buttons), timeout=20000)
+    others = [c.rec for c in dialog.store_cards if c.rec.store_id != STORE and c.rec.capable
+              and c.rec.earliest_start is not None]
+    assert others, "the store edition is recommended nearby stores too"
+    dialog.choose_store(others[0].store_id)
+    qtbot.waitUntil(lambda: bool(dialog.slot_buttons) and dialog.slot_buttons[0].slot.store_id == others[0].store_id,
+                    timeout=20000)
+    dialog.choose_slot(dialog.slot_buttons[0].slot)
+    dialog.request_booking()
+    qtbot.waitUntil(lambda: p.booking.last is not before, timeout=20000)
+    with psycopg.connect(db.conninfo) as c:
+        assert c.execute("SELECT store_id, requested_store_id, channel FROM booking WHERE id = %s",
+                         (p.booking.last.booking_id,)).fetchone() == (others[0].store_id, STORE, "referral")
 
 
 def test_the_planner_replans_the_day_and_drags_a_planned_job(make_app, rostered, demo_db, qtbot):

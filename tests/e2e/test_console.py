@@ -149,4 +149,5 @@ def test_acknowledging_an_alert_from_the_feed_is_seen_by_another_console(make_ap
             return row[0] == "hq.zhang"
 
         qtbot.waitUntil(acknowledged, timeout=10000)
-    assert "已确认预警" in app.window.statusBar().currentMessage()
+    # The commit is seen first; the sentence follows when the result reaches the GUI thread.
+    qtbot.waitUntil(lambda: "已确认预警" in app.window.statusBar().currentMessage(), timeout=10000)

@@ -2034,5 +2034,13 @@ It plays the same customers, stores and technicians once the old way and once wi
         <source>这条计划已不存在，请刷新看板。</source>
         <translation>This planned job no longer exists; refresh the board.</translation>
     </message>
+    <message>
+        <source>已派工：%1 开始。</source>
+        <translation>Assigned: starts at %1.</translation>
+    </message>
+    <message>
+        <source>这辆车还没有排进计划，请先在门店页点“重新排班”。</source>
+        <translation>This vehicle is not in the plan yet; press “Re-plan the day” on the store page first.</translation>
+    </message>
 </context>
 </TS>

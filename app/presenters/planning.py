@@ -9,7 +9,7 @@ import threading
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from PySide6.QtCore import QCoreApplication, QObject, QTimer, Slot
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer, Slot
 
 from app.tasks import TaskRunner
 from services.db.engine import Database
@@ -17,9 +17,35 @@ from services.dispatch.model import Plan, TechRecommendation
 from services.model import DomainError, MoveRefused
 from services.network import CHINA
 from services.users import UserInfo
+from widgets.i18n import english
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
+# Why the database refused a move on the board (PlanMoveRefused.reason), in the plain words of the store.
+MOVE_REFUSALS = {
+    "unknown": QT_TRANSLATE_NOOP("PlanningPresenter", "这条计划已不存在，请刷新看板。"),
+    "released": QT_TRANSLATE_NOOP("PlanningPresenter", "这辆车已开工或预约已取消，计划不能再动。"),
+    "past": QT_TRANSLATE_NOOP("PlanningPresenter", "不能挪到已经过去的时间。"),
+    "bay_unknown": QT_TRANSLATE_NOOP("PlanningPresenter", "这个工位不属于本店或已停用。"),
+    "bay_kind": QT_TRANSLATE_NOOP("PlanningPresenter", "这个工位的类型做不了这项工作。"),
+    "tech_unknown": QT_TRANSLATE_NOOP("PlanningPresenter", "这位技师这天不在本店上班。"),
+    "skill": QT_TRANSLATE_NOOP("PlanningPresenter", "这位技师不具备这项工作需要的技能。"),
+    "store_hours": QT_TRANSLATE_NOOP("PlanningPresenter", "这个时间门店不营业。"),
+    "off_shift": QT_TRANSLATE_NOOP("PlanningPresenter", "这个时间技师不在班上。"),
+    "break": QT_TRANSLATE_NOOP("PlanningPresenter", "这个时间是技师的休息时间。"),
+    "bay_busy": QT_TRANSLATE_NOOP("PlanningPresenter", "这个工位这段时间已经有活了。"),
+    "tech_busy": QT_TRANSLATE_NOOP("PlanningPresenter", "这位技师这段时间已经有活了。"),
+    "conflict": QT_TRANSLATE_NOOP("PlanningPresenter", "和其他计划冲突，请换个时间。"),
+}
+
+
+def refusal_text(exc: Exception) -> str:
+    """One plain sentence for a refused move: the store's words for the rule (the database's own sentence, which
+    names the technician and the times, in English)."""
+    reason = getattr(exc, "reason", None)
+    if english() or reason not in MOVE_REFUSALS:
+        return str(exc)
+    return translate("PlanningPresenter", MOVE_REFUSALS[reason])
 AUTO_REPLAN_DELAY_MS = 2500  # let a burst of terminal writes settle before re-planning
 
 
@@ -239,7 +265,7 @@ class PlanningPresenter(QObject):
                 self.on_changed(self.store_id)
 
         def failed(exc: Exception) -> None:
-            board.reject_move(job_id, str(exc) if isinstance(exc, DomainError) else str(exc))
+            board.reject_move(job_id, refusal_text(exc))
 
         self.runner.submit(move_on_board, self.db, -job_id, lane_kind, lane_id, start, self.user.login,
                            on_done=done, on_error=failed)
@@ -269,7 +295,7 @@ class PlanningPresenter(QObject):
             self.recommend_for(wo, panel)
 
         def failed(exc: Exception) -> None:
-            self.show_message(str(exc), 15)
+            self.show_message(refusal_text(exc), 15)
 
         self.runner.submit(assign_technician, self.db, wo, tech_id, start, self.user.login, self.clock(),
                            on_done=done, on_error=failed)

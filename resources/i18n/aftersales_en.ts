@@ -2042,5 +2042,53 @@ It plays the same customers, stores and technicians once the old way and once wi
         <source>这辆车还没有排进计划，请先在门店页点“重新排班”。</source>
         <translation>This vehicle is not in the plan yet; press “Re-plan the day” on the store page first.</translation>
     </message>
+    <message>
+        <source>这辆车已开工或预约已取消，计划不能再动。</source>
+        <translation>The vehicle has started or the booking was cancelled; the plan cannot move.</translation>
+    </message>
+    <message>
+        <source>不能挪到已经过去的时间。</source>
+        <translation>A job cannot move to a time that has passed.</translation>
+    </message>
+    <message>
+        <source>这个工位不属于本店或已停用。</source>
+        <translation>That bay is not this store's or is out of use.</translation>
+    </message>
+    <message>
+        <source>这个工位的类型做不了这项工作。</source>
+        <translation>That kind of bay cannot do this job.</translation>
+    </message>
+    <message>
+        <source>这位技师这天不在本店上班。</source>
+        <translation>That technician does not work at this store that day.</translation>
+    </message>
+    <message>
+        <source>这位技师不具备这项工作需要的技能。</source>
+        <translation>That technician lacks a skill the job needs.</translation>
+    </message>
+    <message>
+        <source>这个时间门店不营业。</source>
+        <translation>The store is closed at that time.</translation>
+    </message>
+    <message>
+        <source>这个时间技师不在班上。</source>
+        <translation>The technician is not on shift at that time.</translation>
+    </message>
+    <message>
+        <source>这个时间是技师的休息时间。</source>
+        <translation>The technician is on a break at that time.</translation>
+    </message>
+    <message>
+        <source>这个工位这段时间已经有活了。</source>
+        <translation>That bay is busy at that time.</translation>
+    </message>
+    <message>
+        <source>这位技师这段时间已经有活了。</source>
+        <translation>That technician is busy at that time.</translation>
+    </message>
+    <message>
+        <source>和其他计划冲突，请换个时间。</source>
+        <translation>It clashes with another planned job; pick another time.</translation>
+    </message>
 </context>
 </TS>

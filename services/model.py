@@ -309,3 +309,96 @@ class ScenarioKpiRow:
     cross_store_share: float
     balked: int
     work_orders: int
+
+
+# --- network rebalancing and the approval inbox (issue 5) -------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Proposal:
+    """A move between stores proposed by a person or by the rebalancing service, before it is a request.
+
+    kind: "parts" (part_code, qty from → to), "technician_loan" (technician_id from → to for days [loan_from,
+    loan_to]), or "referral" (booking_id moved from → to). `impact` holds the estimate shown to the approver
+    (e.g. {"wait_saved_min": 40, "cost_yuan": 120, "distance_km": 6.2, "shortage_jobs": 3}); `reason` is one
+    plain sentence (Chinese) and `reason_en` its English.
+    """
+
+    kind: str
+    from_store_id: int
+    to_store_id: int
+    part_code: str | None = None
+    qty: int | None = None
+    technician_id: int | None = None
+    loan_from: date | None = None
+    loan_to: date | None = None
+    booking_id: int | None = None
+    urgency: int = 2  # 1 urgent, 2 normal, 3 low
+    impact: dict | None = None
+    reason: str = ""
+    reason_en: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class InboxItem:
+    """A transfer request as an approver (or its requester) sees it in the inbox."""
+
+    request_id: int
+    kind: str  # parts | technician_loan | referral
+    status: str  # pending | approved | rejected | applied | cancelled
+    from_store_id: int
+    from_store: str
+    to_store_id: int
+    to_store: str
+    summary: str  # one line: "机油滤清器 × 6：北京望京店 → 北京中关村店"
+    summary_en: str
+    urgency: int
+    requested_by: str
+    requested_at: datetime
+    age_minutes: int
+    inbox: str  # "region:<code>" or "hq": where it waits for a decision
+    impact: dict
+    decided_by: str | None = None
+    decided_at: datetime | None = None
+    decision_comment: str | None = None
+    applied_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class AuditEntry:
+    at: datetime
+    actor: str
+    action: str
+    details: dict
+
+
+class DecisionConflict(DomainError):
+    """Someone else decided the request first (or it was withdrawn): nothing was changed by this attempt."""
+
+
+@dataclass(frozen=True, slots=True)
+class PartsSource:
+    """A nearby store that has a part the requesting store lacks."""
+
+    store_id: int
+    store_name: str
+    distance_km: float
+    on_hand: int
+    can_spare: int  # what it can give without falling below its own need until its next delivery
+    spare_days: float  # how long it could do without what it gives
+    reasons: tuple[Reason, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class RebalanceRunInfo:
+    """One run of the national rebalancing service (whoever ran it)."""
+
+    run_id: int
+    slot: datetime  # the scheduled moment the run belongs to (one run per slot, claimed in PostgreSQL)
+    trigger: str  # schedule | manual
+    claimed_by: str
+    started_at: datetime
+    finished_at: datetime | None
+    status: str  # running | done | failed
+    proposals: int
+    seconds: float | None
+    message: str | None = None

@@ -119,6 +119,7 @@ class StoreSimulator:
         self.stock: dict[str, int] = dict(store.stock_par)
         self.carry: list[Job] = []
         self.pending: dict[int, list[Request]] = {}  # by day: rework returns, requests a policy moved there
+        self.parts_ordered: set[int] = set()  # requests booked at the door whose missing parts were ordered then
         self.tech_mask = [sum(SKILL_BIT[s] for s in t.skills) for t in store.technicians]
         self.wash = tuple(i for i, b in enumerate(store.bays) if b.kind == "wash")
         by_kind: dict[str, tuple[int, ...]] = {}
@@ -228,6 +229,10 @@ class StoreSimulator:
         rework_rate = prof.rework_rate
         horizon = self.days
         out: list[WorkOrder] = []
+        # Optional seam: the policy's advisor at the door (see Policy.at_door); the old policy has none and
+        # runs exactly the code below without it.
+        door = getattr(policy, "at_door", None)
+        ordered = self.parts_ordered
 
         while heap:
             now, _, kind, obj = heappop(heap)
@@ -253,15 +258,54 @@ class StoreSimulator:
                 if now + expected_wait > able[1] or (not req.booked and expected_wait > req.patience):
                     balked += 1
                     continue
-                checkins += 1
-                parts_at = 0
-                for part, qty in req.parts:
-                    have = stock.get(part, 0)
-                    if have >= qty:
-                        stock[part] = have - qty
-                    else:  # emergency order for the shortfall; there is no transfer between stores
-                        stock[part] = 0
-                        parts_at = max(parts_at, now + int(prof.parts_delay_minutes * rng.uniform(0.6, 1.4)))
+                if door is not None:
+                    # The advisor sees the queue, the technicians' shifts and the parts stock (with the
+                    # emergency delivery's arrival) before checking the car in, and may book it later instead.
+                    eta = 0
+                    if req.request_id not in ordered:
+                        for part, qty in req.parts:
+                            if stock.get(part, 0) < qty:
+                                eta = max(eta, now + int(prof.parts_delay_minutes * rng.uniform(0.6, 1.4)))
+                    decided = door(req, now, shop, able[1], eta)
+                    if decided is None:  # told the car cannot be served in time and left
+                        balked += 1
+                        continue
+                    if decided.day != day:  # booked for a later day at this store
+                        if not day < decided.day < horizon:
+                            raise ValueError(f"{policy.name}: request {req.request_id} booked for day {decided.day}")
+                        if eta:  # the missing parts are ordered now and reserved for the booking
+                            shortages += 1
+                            ordered.add(req.request_id)
+                            for part, qty in req.parts:
+                                stock[part] = max(0, stock.get(part, 0) - qty)
+                        self.pending.setdefault(decided.day, []).append(decided)
+                        continue
+                    if decided.arrival > now:  # comes back later today for a booked slot
+                        heappush(heap, (decided.arrival, seq, _ARRIVE, decided))
+                        seq += 1
+                        continue
+                    req = decided
+                    checkins += 1
+                    parts_at = 0
+                    if req.request_id in ordered:  # its parts came in overnight, reserved for it
+                        ordered.discard(req.request_id)
+                    else:
+                        for part, qty in req.parts:
+                            have = stock.get(part, 0)
+                            stock[part] = have - qty if have >= qty else 0
+                        parts_at = eta
+                else:
+                    checkins += 1
+                    parts_at = 0
+                    for part, qty in req.parts:
+                        have = stock.get(part, 0)
+                        if have >= qty:
+                            stock[part] = have - qty
+                        else:  # emergency order for the shortfall; there is no transfer between stores
+                            stock[part] = 0
+                            parts_at = max(
+                                parts_at, now + int(prof.parts_delay_minutes * rng.uniform(0.6, 1.4))
+                            )
                 if parts_at:
                     shortages += 1
                     heappush(heap, (parts_at, seq, _WAKE, None))

@@ -47,6 +47,19 @@ class Policy(Protocol):
                                                     start and starts the (job, bay, technician) it returns
         propose_transfers(view) -> [Transfer]       at the start of each day, before requests are routed
 
+    Optional seams (the old policy has neither; the engine then runs exactly as without them):
+
+        reschedule(request, store, view) -> request  after choose_store: a new booked time/arrival, or a later
+                                                    day (the request joins that day's bookings at the store)
+        at_door(request, now, shop, latest_start, parts_eta) -> request | None
+                                                    before a car passes the advisor's check is checked in:
+                                                    None = the customer leaves (balked); a later day = booked
+                                                    then (missing parts ordered now, reserved for it); a later
+                                                    arrival today = comes back then; else checked in with the
+                                                    request's (possibly moved) booked time. `latest_start` is
+                                                    the engine's last start for the job today, `parts_eta` when
+                                                    its missing parts would arrive (0: all in stock)
+
     `stores_independent = True` promises that choose_store never looks at other stores and no transfers are
     proposed: the engine may then simulate stores separately, in parallel processes (simulate_parallel).
     A smart policy sets it False and gets the day-by-day network loop of engine.simulate(mode="network").

@@ -12,13 +12,14 @@ from services.booking.pricing import DEFAULT_RULES, discount_for
 from services.catalog import SERVICE_BY_CODE
 from services.model import PricingRule
 
-from .demand import StoreDemand, wo_bay_kind
+from .demand import BAY_ACCEPTS, StoreDemand, wo_bay_kind
+from .engine import SKILL_BIT
 from .policies import Assignment, Dispatcher, NetworkView
 from .records import Request, Transfer
 from .timebase import MINUTES_PER_DAY, weekday_of
 
 if TYPE_CHECKING:
-    from .engine import Workshop
+    from .engine import Job, Workshop
     from .resources import StoreSpec
 
 BUCKET = 30  # minutes per ledger bucket; booking slots start on the half hour
@@ -27,6 +28,7 @@ _GROUP = {"lift": 0, "alignment": 0, "body": 1, "paint": 2}  # the engine's advi
 _GROUP_SKILL = ("maintenance", "body", "paint")
 _GROUP_BAYS = (("lift", "alignment"), ("body",), ("paint",))
 _NEVER = 1e9  # predicted wait of a slot nobody can serve
+IN_PROGRESS_REST = 20  # minutes the door expects a busy bay without a planned end to stay busy (QC)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +64,18 @@ class SmartParams:
     # dispatch
     spt_weight: float = 3.0  # priority = ready time + weight × standard minutes (shorter jobs first)
     booked_priority: float = 15.0  # minutes of priority a booked customer gets at their slot
+    # the advisor at the door (服务顾问): the same booking engine for every customer who walks in
+    door_share: float = 0.95  # share of door decisions where the advisor follows the booking engine
+    door_referrals: bool = True  # a walk-in facing a wait is offered a neighbour that starts sooner
+    door_referral_accept: float = 0.4  # ... and drives on (they came to this store, often on foot)
+    door_slots: bool = True  # ... or a booked slot later today (leave the car or come back)
+    door_later_accept: float = 0.5
+    door_come_back: float = 0.5  # of those, the share who come back at the slot (the others leave the car)
+    door_overnight: bool = True  # a car that cannot start today is booked for tomorrow, not checked in
+    overnight_accept_booked: float = 0.9  # the others leave (counted as turned away)
+    overnight_accept_walkin: float = 0.7
+    door_parts: bool = True  # a job waiting for missing parts is booked for when they arrive
+    parts_accept: float = 0.8
 
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -76,6 +90,16 @@ def _u(request_id: int, salt: int) -> float:
     x = (x * 0x94D049BB133111EB) & 0xFFFFFFFFFFFFFFFF
     x ^= x >> 29
     return (x >> 11) / float(1 << 53)
+
+
+def _punctual(request_id: int) -> int:
+    """Minutes from a booked slot to the customer's arrival: a few minutes early, like booked customers."""
+    return -15 + int(_u(request_id, 4) * 16)
+
+
+def _slot_at(base: int, t: float) -> int:
+    """The first booking slot (half hour) at or after minute t of the day starting at `base`."""
+    return base + math.ceil((t - base) / BUCKET) * BUCKET
 
 
 def _km(a: StoreSpec, b: StoreSpec) -> float:
@@ -219,6 +243,14 @@ class SmartPolicy:
         self.converted_walkins = 0
         self.next_day = 0
         self.parts_transfers = 0
+        self.door_referrals = 0
+        self.door_later = 0
+        self.door_tomorrow = 0
+        self.door_left = 0
+        self.parts_booked = 0
+        self._view: NetworkView | None = None
+        self._door_done: set[int] = set()  # requests booked for tomorrow at the door (one decision each)
+        self._door_shapes: dict[tuple[int, tuple[str, ...]], tuple[int, tuple[int, ...]]] = {}
         self._dispatcher = SmartDispatcher(self.params.spt_weight, self.params.booked_priority)
 
     # --- models -----------------------------------------------------------------------------------------
@@ -303,11 +335,26 @@ class SmartPolicy:
         """Booked customers go through the booking engine; a share of walk-ins check the app first."""
         return req.booked or _u(req.request_id, 1) < self.params.app_share
 
+    def _at_door(self, req: Request) -> bool:
+        """Whether the advisor who meets this customer at the door follows the booking engine."""
+        return _u(req.request_id, 7) < self.params.door_share
+
     def choose_store(self, request: Request, view: NetworkView) -> int:
+        self._view = view
         home = request.requested_store_id
-        if request.rework_of is not None or not self._informed(request):
+        if request.rework_of is not None:
             return home
         p = self.params
+        door = False
+        if not self._informed(request):
+            # a walk-in without the app: the advisor at the door may refer them, if they agree to drive on
+            if not (
+                p.door_referrals
+                and self._at_door(request)
+                and _u(request.request_id, 6) < p.door_referral_accept
+            ):
+                return home
+            door = True
         group, std, skills = _shape(request.services)
         base = view.day * MINUTES_PER_DAY
         t = request.booked_for if request.booked else request.arrival
@@ -339,6 +386,7 @@ class SmartPolicy:
             if best_shift:
                 self._shift[request.request_id] = best_shift
             self.referrals += 1
+            self.door_referrals += door
         return best
 
     def reschedule(self, request: Request, store_id: int, view: NetworkView) -> Request:
@@ -404,13 +452,169 @@ class SmartPolicy:
             arrival = max(opens, req.arrival + at - wished)
             return req._replace(day=new_day, booked_for=at, arrival=arrival)
         self.converted_walkins += 1
-        punctual = -15 + int(_u(req.request_id, 4) * 16)  # a few minutes early, like booked customers
+        punctual = _punctual(req.request_id)
         return req._replace(
             day=new_day,
             booked=True,
             booked_for=at,
             booking_created_at=req.arrival - 60,
             arrival=max(opens, at + punctual),
+        )
+
+    # --- the advisor at the door (engine seam `at_door`) -------------------------------------------------
+
+    def at_door(self, req: Request, now: int, shop: Workshop, latest_start: int, parts_eta: int) -> Request | None:
+        """The advisor's check before a car is checked in, on what the store really has: its queue, the
+        technicians' shifts and the parts (with the emergency delivery's arrival, `parts_eta`, 0 when all is in
+        stock). A car predicted not to start before the able technicians leave (`latest_start`) is not checked
+        in to wait overnight: the customer is offered tomorrow's first slot with capacity (off-peak discount by
+        the pricing rules) or leaves. A job that would wait for parts is booked for when they arrive. A walk-in
+        facing more than `offer_wait` is offered the slot at their predicted start (leave the car or come
+        back). Returns the request as checked in (booked time moved), moved to tomorrow, or None (left)."""
+        p = self.params
+        rid = req.request_id
+        if rid in self._door_done:  # booked here yesterday: the booking is kept
+            self._door_done.discard(rid)
+            return req
+        if not self._at_door(req):
+            return req
+        group, std, _ = _shape(req.services)
+        ready = now if req.booked_for is None or req.booked_for < now else req.booked_for
+        start = self._door_start(req, now, ready, shop, group, std)
+        can_book_tomorrow = shop.day + 1 < self._view.stores[shop.store.id].days if self._view else False
+        if start > latest_start:
+            if not p.door_overnight or not can_book_tomorrow:
+                return req
+            accept = p.overnight_accept_booked if req.booked else p.overnight_accept_walkin
+            if _u(rid, 8) >= accept:
+                self.door_left += 1
+                return None
+            return self._book_tomorrow(req, now, shop, group, std)
+        base = shop.day * MINUTES_PER_DAY
+        out = req
+        if p.door_parts and parts_eta > ready + p.offer_wait and _u(rid, 9) < p.parts_accept:
+            at = _slot_at(base, max(parts_eta, start))
+            if at > latest_start:
+                if not can_book_tomorrow:
+                    return req
+                self.parts_booked += 1
+                return self._book_tomorrow(req, now, shop, group, std)
+            self.parts_booked += 1
+            out = req._replace(
+                booked=True, booked_for=at, booking_created_at=req.booking_created_at if req.booked else now
+            )
+            start = max(start, at)
+        elif p.door_slots and not req.booked and start - now > p.offer_wait and _u(rid, 10) < p.door_later_accept:
+            at = _slot_at(base, start)
+            if at > latest_start:
+                at -= BUCKET
+            if at > now:
+                self.door_later += 1
+                out = req._replace(booked=True, booked_for=at, booking_created_at=now)
+                if _u(rid, 11) < p.door_come_back:
+                    self._door_done.add(rid)
+                    out = out._replace(arrival=max(now + 1, at + _punctual(rid)))
+        return out
+
+    def _door_start(
+        self, req: Request, now: int, ready: int, shop: Workshop, group: int, std: float
+    ) -> float:
+        """Predicted start of a job checked in now, as the advisor reads the board: every bay and technician
+        free at the planned end of the job on it; the jobs ahead of this one in the dispatcher's priority order
+        (those waiting, of any kind, and today's bookings still to come) each take in turn the earliest free
+        bay of their kind and technician with their skills (on shift, not at lunch), for their standard
+        minutes at that technician's speed; then this one does."""
+        p = self.params
+        w, bp = p.spt_weight, p.booked_priority
+        key = ready + w * std - (bp if req.booked else 0.0)
+        priority = self._dispatcher.priority
+        ahead: list[tuple[float, int, float, int, tuple[int, ...]]] = []
+        for j in shop.queue:
+            prio = priority(j)
+            if prio <= key:
+                ahead.append((prio, max(j.ready_at, j.parts_at), j.std, j.need, j.bays))
+        for r in shop.bookings:
+            if r.arrival > now and r.booked_for is not None:
+                _, s, _ = _shape(r.services)
+                prio = r.booked_for + w * s - bp
+                if prio <= key:
+                    need, bays = self._door_shape(shop, r.services)
+                    ahead.append((prio, r.booked_for, s, need, bays))
+        bay_ends, tech_ends = self._dispatcher.planned_ends(shop)
+        bay_free = [
+            (bay_ends.get(b, now + IN_PROGRESS_REST) if busy else now) for b, busy in enumerate(shop.bay_busy)
+        ]
+        techs, window, masks = shop.techs, shop.window, shop.tech_mask
+        tech_free: dict[int, float] = {}
+        for t in shop.on_duty:
+            if window[t][3] > now:
+                tech_free[t] = tech_ends.get(t, now + IN_PROGRESS_REST) if shop.tech_busy[t] else now
+        factor = p.capacity_factor
+
+        def earliest(at: float, need: int, bays: tuple[int, ...]) -> tuple[float, int, int]:
+            if not bays:
+                return _NEVER, -1, -1
+            b = min(bays, key=bay_free.__getitem__)
+            best, best_t = _NEVER, -1
+            for t, f in tech_free.items():
+                if masks[t] & need != need:
+                    continue
+                start, lunch_start, lunch_end, end = window[t]
+                f = max(f, start, at, bay_free[b])
+                if lunch_start <= f < lunch_end:
+                    f = lunch_end
+                if f < end and f < best:
+                    best, best_t = f, t
+            return best, b, best_t
+
+        ahead.sort()
+        for _, at, s, need, bays in ahead:
+            start, b, t = earliest(at, need, bays)
+            if t >= 0:
+                bay_free[b] = tech_free[t] = start + s / (techs[t].speed * factor)
+        need, bays = self._door_shape(shop, req.services)
+        return max(ready, earliest(ready, need, bays)[0])
+
+    def _door_shape(self, shop: Workshop, services: tuple[str, ...]) -> tuple[int, tuple[int, ...]]:
+        """(skill mask, indices of the store's bays that accept the job) of a service combination."""
+        key = (shop.store.id, services)
+        got = self._door_shapes.get(key)
+        if got is None:
+            need = 0
+            for code in services:
+                need |= SKILL_BIT[SERVICE_BY_CODE[code].skill]
+            kinds = BAY_ACCEPTS[wo_bay_kind(services)]
+            bays = tuple(i for kind in kinds for i, b in enumerate(shop.bays) if b.kind == kind)
+            got = self._door_shapes[key] = (need, bays)
+        return got
+
+    def _book_tomorrow(self, req: Request, now: int, shop: Workshop, group: int, std: float) -> Request:
+        """Tomorrow's first slot with capacity at this store (the ledger counts the car there), at the
+        off-peak discount the pricing rules give it."""
+        p, view = self.params, self._view
+        assert view is not None
+        sid, day = shop.store.id, shop.day + 1
+        led = self._ledger(sid, view, day)
+        model = self._models[sid]
+        curve = led.wait_curve(group)
+        slot = next((s for s in model.slots if curve[s // BUCKET] <= p.wait_ok), None)
+        if slot is None:
+            slot = min(model.slots, key=lambda s: (curve[s // BUCKET], s))
+        k = slot // BUCKET
+        pct, _ = discount_for(p.rules, led.load_share(group, k), weekday_of(day, view.start_date), slot // 60)
+        led.add(group, k, std)
+        if pct:
+            self.discounts[req.request_id] = max(pct, self.discounts.get(req.request_id, 0.0))
+        self._door_done.add(req.request_id)
+        self.door_tomorrow += 1
+        base = day * MINUTES_PER_DAY
+        at = base + slot
+        return req._replace(
+            day=day,
+            booked=True,
+            booked_for=at,
+            booking_created_at=now,
+            arrival=max(base + model.spec.open_minute, at + _punctual(req.request_id)),
         )
 
     def price_factor(self, request: Request, store: StoreSpec, minute: int) -> float:
@@ -425,6 +629,7 @@ class SmartPolicy:
         last until its next truck (plus `parts_cover_days` of its usual use) gets the shortfall from neighbours
         that keep the same cover for themselves. Stores restocked today need nothing."""
         p = self.params
+        self._view = view
         if not p.parts_transfers:
             return ()
         if not self._models:
@@ -476,6 +681,11 @@ class SmartPolicy:
             "next_day": self.next_day,
             "parts_transfers": self.parts_transfers,
             "discounted": len(self.discounts),
+            "door_referrals": self.door_referrals,
+            "door_later_today": self.door_later,
+            "door_tomorrow": self.door_tomorrow,
+            "door_left": self.door_left,
+            "parts_booked": self.parts_booked,
         }
 
 
@@ -489,6 +699,20 @@ class SmartDispatcher:
     def __init__(self, spt_weight: float = 0.5, booked_priority: float = 30.0) -> None:
         self.spt_weight = spt_weight
         self.booked_priority = booked_priority
+        # store → (day, bay → planned end of its job, technician → planned end of theirs)
+        self._ends: dict[int, tuple[int, dict[int, float], dict[int, float]]] = {}
+
+    def priority(self, job: Job) -> float:
+        """Lower goes first: ready time + weight × standard minutes, less the booked customers' head start."""
+        return job.ready_at + self.spt_weight * job.std - (self.booked_priority if job.req.booked else 0.0)
+
+    def planned_ends(self, shop: Workshop) -> tuple[dict[int, float], dict[int, float]]:
+        """(bay → , technician → ) when the job started on it today is planned to end (standard minutes at
+        the technician's speed): what the board shows the advisor."""
+        got = self._ends.get(shop.store.id)
+        if got is None or got[0] != shop.day:
+            got = self._ends[shop.store.id] = (shop.day, {}, {})
+        return got[1], got[2]
 
     def pick(self, now: int, shop: Workshop) -> list[Assignment]:
         tech_busy, window = shop.tech_busy, shop.window
@@ -503,11 +727,11 @@ class SmartDispatcher:
         ready = [j for j in shop.queue if j.ready_at <= now and j.parts_at <= now]
         if not ready:
             return []
-        w, bp = self.spt_weight, self.booked_priority
-        ready.sort(key=lambda j: j.ready_at + w * j.std - (bp if j.req.booked else 0.0))
+        ready.sort(key=self.priority)
         bay_busy, masks, idle = shop.bay_busy, shop.tech_mask, shop.tech_idle_since
         skill_counts = shop.tech_skill_count
-        bays = shop.bays
+        bays, techs = shop.bays, shop.techs
+        bay_ends, tech_ends = self.planned_ends(shop)
         out: list[Assignment] = []
         taken: set[int] = set()
         left = list(ready)
@@ -542,6 +766,7 @@ class SmartDispatcher:
                 continue
             out.append((job, bay, best))
             taken.add(bay)
+            bay_ends[bay] = tech_ends[best] = now + job.std / techs[best].speed
             avail.remove(best)
             if not avail:
                 break

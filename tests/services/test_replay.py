@@ -20,7 +20,7 @@ from services.replay import (
 from services.simulation import KpiAccumulator, build_network, load_params, simulate
 from services.simulation.kpi import NATIONAL
 from services.simulation.sample import SamplePlacement
-from services.simulation.smart import SmartPolicy
+from services.simulation.smart import SmartParams, SmartPolicy
 
 START = date(2025, 3, 3)
 DAYS = 3
@@ -174,3 +174,147 @@ def test_cli_replay_refuses_an_unseeded_database(database, capsys):
 def test_cli_replay_refuses_more_days_than_the_history(demo_url, capsys):
     assert main(["--database-url", demo_url, "replay", "--days", "400"]) == 1
     assert "--days between 1 and" in capsys.readouterr().err
+
+
+# --- the advisor at the door: one test per lever ------------------------------------------------------------
+
+# Each lever alone, on the congested toy network, against the same policy without it.
+DOOR_OFF = {"door_referrals": False, "door_slots": False, "door_overnight": False, "door_parts": False}
+
+
+@pytest.fixture(scope="module")
+def demand(network):
+    """The toy network's original requests by id (before any policy moved them)."""
+    from services.simulation.demand import StoreDemand
+    from services.simulation.timebase import weekday_of
+
+    return {
+        r.request_id: r
+        for s in network.stores
+        for d in range(DAYS)
+        for r in StoreDemand(s, SEED).day(d, weekday_of(d, START))
+    }
+
+
+def _run(network, **levers):
+    policy = SmartPolicy(SmartParams(**{**DOOR_OFF, **levers}))
+    results = list(simulate(network, DAYS, START, policy, SEED, mode="network"))
+    return policy, results, [wo for r in results for wo in r.work_orders]
+
+
+def _door_booked(wos, demand):
+    """Work orders of customers the advisor booked at the door (booked then, at or after their arrival)."""
+    return [
+        wo
+        for wo in wos
+        if wo.wo_id in demand
+        and wo.booked_for is not None
+        and wo.booking_created_at is not None
+        and wo.booking_created_at >= demand[wo.wo_id].arrival
+    ]
+
+
+def _mean_wait_h(wos) -> float:
+    return sum(wo.started_at - max(wo.checked_in_at, wo.booked_for or 0) for wo in wos) / len(wos) / 60
+
+
+def test_door_refers_walk_ins_without_the_app(network, demand):
+    """With nobody using the app, every referred walk-in was referred by the advisor at the door."""
+
+    def referred_walk_ins(wos):
+        return [wo for wo in wos if wo.store_id != wo.requested_store_id and not demand[wo.wo_id].booked]
+
+    policy, _, wos = _run(network, app_share=0.0, door_referrals=True)
+    assert policy.door_referrals > 0
+    assert referred_walk_ins(wos)
+    # the customer drives on: arrives at the neighbour later than at the store first asked
+    assert all(wo.checked_in_at > demand[wo.wo_id].arrival for wo in referred_walk_ins(wos) if not wo.booked)
+    _, _, without = _run(network, app_share=0.0)
+    assert not referred_walk_ins(without)
+
+
+def test_door_books_walk_ins_later_today(network, demand):
+    """A walk-in facing a long queue gets a booked slot later today (leaves the car or comes back); the wait
+    counts from the slot, so walk-ins wait less."""
+    policy, _, wos = _run(network, door_slots=True)
+    later = [wo for wo in _door_booked(wos, demand) if wo.booked_for // 1440 == demand[wo.wo_id].day]
+    assert policy.door_later > 0 and later
+    for wo in later:
+        asked = demand[wo.wo_id]
+        assert not asked.booked and wo.booked_for > asked.arrival and (wo.booked_for % 1440) % 30 == 0
+        assert wo.started_at >= wo.booked_for
+    came_back = [wo for wo in later if wo.checked_in_at > demand[wo.wo_id].arrival]
+    left_car = [wo for wo in later if wo.checked_in_at == demand[wo.wo_id].arrival]
+    assert came_back and left_car
+    _, _, without = _run(network)
+    assert not [wo for wo in _door_booked(without, demand) if wo.booked_for // 1440 == demand[wo.wo_id].day]
+
+    def walk_in_wait(orders):
+        return _mean_wait_h([wo for wo in orders if wo.wo_id in demand and not demand[wo.wo_id].booked])
+
+    assert walk_in_wait(wos) < walk_in_wait(without) * 0.95
+
+
+def test_door_books_tomorrow_instead_of_leaving_cars_overnight(network, demand):
+    """A car that cannot start before the able technicians leave is booked for tomorrow's first slot with
+    capacity (which the ledger counts and the engine really serves) or its customer leaves (turned away)."""
+
+    class Recording(SmartPolicy):
+        added: list[float] = []
+
+        def _book_tomorrow(self, req, now, shop, group, std):
+            led = self._ledger(shop.store.id, self._view, shop.day + 1)
+            before = sum(led.load[group])
+            moved = super()._book_tomorrow(req, now, shop, group, std)
+            self.added.append(sum(led.load[group]) - before - std)
+            return moved
+
+    policy = Recording(SmartParams(**{**DOOR_OFF, "door_overnight": True}))
+    results = list(simulate(network, DAYS, START, policy, SEED, mode="network"))
+    wos = [wo for r in results for wo in r.work_orders]
+    tomorrow = [wo for wo in _door_booked(wos, demand) if wo.booked_for // 1440 > wo.booking_created_at // 1440]
+    assert policy.door_tomorrow > 0 and tomorrow
+    assert policy.added and all(abs(a) < 1e-9 for a in policy.added)  # the ledger holds the car tomorrow
+    for wo in tomorrow:  # served at the store the next day, from the slot on
+        assert wo.booked_for // 1440 == wo.booking_created_at // 1440 + 1 == wo.checked_in_at // 1440
+        assert wo.started_at >= wo.booked_for
+
+    def overnight(res):
+        return sum(sd.carried_over for r in res for sd in r.store_days if sd.day < DAYS - 1)
+
+    without = list(simulate(network, DAYS, START, SmartPolicy(SmartParams(**DOOR_OFF)), SEED, mode="network"))
+    assert overnight(results) < overnight(without)
+    # customers who decline leave and are counted as turned away
+    refusing = SmartPolicy(
+        SmartParams(
+            **{**DOOR_OFF, "door_overnight": True}, overnight_accept_booked=0.0, overnight_accept_walkin=0.0
+        )
+    )
+    res = list(simulate(network, DAYS, START, refusing, SEED, mode="network"))
+    assert refusing.door_left > 0 and refusing.door_tomorrow == 0
+    assert sum(sd.balked for r in res for sd in r.store_days) >= refusing.door_left
+
+
+@pytest.fixture(scope="module")
+def short_network():
+    """The toy city with stock rooms that run dry: many jobs wait for the emergency delivery of a part."""
+    params = load_params()
+    regions = {
+        code: replace(r, stock_coverage_days=0.5, **({"demand_per_bay": 9.0} if code == "E" else {}))
+        for code, r in params.regions.items()
+    }
+    return build_network(PLACEMENTS, seed=SEED, params=replace(params, regions=regions))
+
+
+def test_door_books_jobs_for_when_their_parts_arrive(short_network):
+    """A job whose parts are missing is booked for the first slot after the emergency delivery arrives
+    (or tomorrow) instead of checking in to wait for them."""
+    policy, _, wos = _run(short_network, door_parts=True)
+    _, _, without = _run(short_network)
+    assert policy.parts_booked > 0
+    waited = [wo for wo in wos if wo.parts_delayed_until]
+    booked_after = [wo for wo in waited if wo.booked_for is not None and wo.booked_for >= wo.parts_delayed_until]
+    assert booked_after
+    # the slot is the first after the delivery at which the board shows a free bay and technician
+    assert all((wo.booked_for % 1440) % 30 == 0 for wo in booked_after)
+    assert _mean_wait_h(waited) < 0.7 * _mean_wait_h([wo for wo in without if wo.parts_delayed_until])

@@ -1,0 +1,234 @@
+"""Emergency help for an overloaded store (应急支援): technicians with the needed skills from nearby under-loaded
+stores for given days, with the expected waiting-time reduction here and the cost at the sender; 申请支援 asks."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from datetime import date
+
+from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, Qt, Signal, Slot
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from services.model import Proposal
+from widgets import theme
+from widgets.i18n import arg, english
+from widgets.inbox import ImpactBars, inbox_css, message_label, repolish, set_tone
+from widgets.store_panels import BODY_PX
+
+translate = QCoreApplication.translate
+_CTX = "LoanProposals"  # the translation context (a name, so lupdate does not take it for a source text)
+
+LOAN_METRICS = (
+    ("wait_saved_min", QT_TRANSLATE_NOOP("LoanProposals", "本店顾客少等"), "minutes", "good"),
+    ("cost_yuan", QT_TRANSLATE_NOOP("LoanProposals", "派出店的代价"), "yuan", "bad"),
+    ("sender_wait_added_min", QT_TRANSLATE_NOOP("LoanProposals", "派出店顾客多等"), "minutes", "bad"),
+)
+
+
+def _tr(text: str) -> str:
+    return translate(_CTX, text)
+
+
+def day_range_text(first: date | None, last: date | None) -> str:
+    """'12月3日–12月5日（3 天）', '12月3日（1 天）'."""
+    if first is None:
+        return ""
+    last = last or first
+    days = (last - first).days + 1
+
+    def d(x: date) -> str:
+        return arg(_tr("%1月%2日"), x.month, x.day, x.strftime("%b"))
+
+    span = d(first) if last == first else f"{d(first)}–{d(last)}"
+    return arg(_tr("%1（%2 天）"), span, days)
+
+
+class ProposalCard(QFrame):
+    """One technician who could come: name and skills, from which store, which days, the effect, 申请支援."""
+
+    def __init__(self, owner: LoanProposalsWidget, proposal: Proposal, name: str, skills: str, store: str,
+                 scale: Mapping[str, float]) -> None:
+        super().__init__()
+        self.setObjectName("card")
+        self.proposal = proposal
+        self.name_label = QLabel(name, objectName="big")
+        self.skills_label = QLabel(skills, objectName="dim")
+        self.skills_label.setVisible(bool(skills))
+        distance = (proposal.impact or {}).get("distance_km")
+        where = arg(_tr("来自 %1"), store)
+        if isinstance(distance, int | float):
+            where += " · " + arg(_tr("%1 公里"), f"{distance:.1f}")
+        self.from_label = QLabel(where, objectName="strong")
+        self.from_label.setWordWrap(True)
+        self.days_label = QLabel(day_range_text(proposal.loan_from, proposal.loan_to), objectName="strong")
+        self.impact_bars = ImpactBars(owner.pal)
+        self.impact_bars.set_impact(proposal.impact, scale, LOAN_METRICS, _CTX)
+        reason = (proposal.reason_en or proposal.reason) if english() else (proposal.reason or proposal.reason_en)
+        self.reason_label = QLabel(reason, objectName="caption")
+        self.reason_label.setWordWrap(True)
+        self.reason_label.setVisible(bool(reason))
+        self.request_button = QPushButton(_tr("申请支援"), objectName="primary")
+        self.request_button.setToolTip(arg(_tr("请 %1 派 %2 来支援，审批后生效"), store, name))
+        self.request_button.clicked.connect(lambda: owner.request(self.proposal))
+
+        top = QHBoxLayout()
+        top.setSpacing(10)
+        top.addWidget(self.name_label, 0, Qt.AlignmentFlag.AlignBaseline)
+        top.addWidget(self.skills_label, 1, Qt.AlignmentFlag.AlignBaseline)
+        where_row = QHBoxLayout()
+        where_row.setSpacing(16)
+        where_row.addWidget(self.from_label, 1)
+        where_row.addWidget(self.days_label)
+        text = QVBoxLayout()
+        text.setSpacing(4)
+        text.addLayout(top)
+        text.addLayout(where_row)
+        text.addWidget(self.impact_bars)
+        text.addWidget(self.reason_label)
+        row = QHBoxLayout(self)
+        row.setContentsMargins(16, 10, 16, 10)
+        row.setSpacing(16)
+        row.addLayout(text, 1)
+        row.addWidget(self.request_button, 0, Qt.AlignmentFlag.AlignVCenter)
+
+
+class LoanProposalsWidget(QWidget):
+    """Technicians who could help an overloaded store on given days, best first, one click to ask for one.
+
+    Signals: sig_request_requested(Proposal) — ask for this loan (the proposal as given to set_proposals).
+    Answer with show_requested(text) or show_error(text).
+    """
+
+    sig_request_requested = Signal(object)
+
+    def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setFont(theme.font(self, BODY_PX))
+        self._pal = theme.palette(theme_name)
+        self.cards: list[ProposalCard] = []
+        title = QLabel(_tr("应急支援"), objectName="panelTitle")
+        title_en = QLabel("Technician loans", objectName="panelTitleEn")
+        title_en.setVisible(not english())
+        header = QHBoxLayout()
+        header.setSpacing(10)
+        header.addWidget(title, 0, Qt.AlignmentFlag.AlignBaseline)
+        header.addWidget(title_en, 0, Qt.AlignmentFlag.AlignBaseline)
+        header.addStretch(1)
+        self.store_label = QLabel("", objectName="big")
+        self.store_label.setWordWrap(True)
+        self.load_label = QLabel("", objectName="dim")
+        self.load_label.setWordWrap(True)
+        self.message_label = message_label()
+        self.empty_label = QLabel(_tr("选一家忙不过来的门店和日期，这里列出附近能来支援的技师。"), objectName="hint")
+        self.empty_label.setWordWrap(True)
+        box = QWidget(objectName="list")
+        self._cards_layout = QVBoxLayout(box)
+        self._cards_layout.setContentsMargins(0, 0, 6, 0)
+        self._cards_layout.setSpacing(8)
+        self._cards_layout.addWidget(self.empty_label)
+        self._cards_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 14)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.store_label)
+        layout.addWidget(self.load_label)
+        layout.addWidget(self.message_label)
+        layout.addWidget(scroll, 1)
+        self.setStyleSheet(inbox_css(self._pal))
+
+    @property
+    def pal(self) -> theme.Palette:
+        return self._pal
+
+    @Slot(str, object, object, object, object, object)
+    def set_proposals(self, store_name: str, day_from: date, day_to: date, proposals: Sequence[Proposal],
+                      technicians: Mapping[int, str], stores: Mapping[int, str],
+                      skills: Mapping[int, str] | None = None, load_pct: float | None = None) -> None:
+        """The proposals (best first) for `store_name` over [day_from, day_to]. `technicians` and `stores` map ids
+        to names, `skills` technician ids to a short skills line ('保养、电气 · 4 级'); `load_pct` is the store's
+        forecast load in % of its capacity (shown when given)."""
+        for card in self.cards:
+            self._cards_layout.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        self.store_label.setText(f"{store_name} · {day_range_text(day_from, day_to)}")
+        self.load_label.setText(
+            arg(_tr("预计负荷 %1%，人手不够。下面是附近有空的技师："), f"{load_pct:.0f}") if load_pct is not None
+            else _tr("附近有空、会做这些活的技师："))
+        self.load_label.setVisible(bool(proposals) or load_pct is not None)
+        self.message_label.hide()
+        if not proposals:
+            self.empty_label.setText(_tr("附近门店这几天也没有空闲的技师。可以把部分客户推荐到别的门店。"))
+        self.empty_label.setVisible(not proposals)
+        scale: dict[str, float] = {}
+        for p in proposals:
+            for key, value in (p.impact or {}).items():
+                if isinstance(value, int | float) and not isinstance(value, bool):
+                    scale[key] = max(scale.get(key, 0.0), float(value))
+        skills = skills or {}
+        for p in proposals:
+            tid = p.technician_id
+            name = technicians.get(tid) or arg(_tr("技师 #%1"), tid)
+            store = stores.get(p.from_store_id) or arg(_tr("门店 #%1"), p.from_store_id)
+            card = ProposalCard(self, p, name, skills.get(tid, ""), store, scale)
+            self._cards_layout.insertWidget(self._cards_layout.count() - 1, card)
+            self.cards.append(card)
+
+    def request(self, proposal: Proposal) -> None:
+        """申请支援 for `proposal` (what a card's button does)."""
+        card = next((c for c in self.cards if c.proposal is proposal), None)
+        if card is None:
+            return
+        for c in self.cards:
+            c.request_button.setEnabled(False)
+        self._show_message(arg(_tr("正在申请 %1 来支援…"), card.name_label.text()), "info")
+        self.sig_request_requested.emit(proposal)
+
+    @Slot(str)
+    def show_requested(self, text: str) -> None:
+        self._enable()
+        self._show_message(text, "good")
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        self._enable()
+        self._show_message(text, "bad")
+
+    @property
+    def message(self) -> str:
+        return self.message_label.text() if not self.message_label.isHidden() else ""
+
+    @Slot(str)
+    def set_theme(self, name: str) -> None:
+        self._pal = theme.palette(name)
+        self.setStyleSheet(inbox_css(self._pal))
+        for c in self.cards:
+            c.impact_bars.set_palette(self._pal)
+
+    def _enable(self) -> None:
+        for c in self.cards:
+            c.request_button.setEnabled(True)
+
+    def _show_message(self, text: str, tone: str) -> None:
+        self.message_label.setText(text)
+        set_tone(self.message_label, tone)
+        self.message_label.setVisible(bool(text))
+        repolish(self.message_label)
+
+
+__all__ = ["LOAN_METRICS", "LoanProposalsWidget", "ProposalCard", "day_range_text"]

@@ -333,6 +333,12 @@ class TransferRequest(Base):
     decided_at: Mapped[datetime | None]
     decision_comment: Mapped[str | None]
     applied_at: Mapped[datetime | None]
+    # 0009: the inbox it waits in ('region:<code>' or 'hq', set by a trigger), the rebalancing run that proposed it
+    # and the store that asked for it.
+    inbox: Mapped[str]
+    run_id: Mapped[int | None] = mapped_column(BigInteger)
+    requested_store_id: Mapped[int | None] = mapped_column(ForeignKey("store.id"))
+    __table_args__ = (Index("transfer_request_requested_store_ix", "requested_store_id", "requested_at"),)
 
 
 class Alert(Base):

@@ -491,3 +491,18 @@ class CustomerNotice(Base):
     created_at: Mapped[datetime] = mapped_column(server_default="now()")
     read_at: Mapped[datetime | None]
     __table_args__ = (Index("customer_notice_store_created_ix", "store_id", "created_at"),)
+
+
+class RebalanceRun(Base):
+    __tablename__ = "rebalance_run"
+    id: Mapped[int] = _id(BigInteger)
+    slot: Mapped[datetime] = mapped_column(unique=True)
+    trigger: Mapped[str]
+    claimed_by: Mapped[str]
+    started_at: Mapped[datetime] = mapped_column(server_default="clock_timestamp()")
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(server_default="running")
+    proposals: Mapped[int] = mapped_column(server_default="0")
+    seconds: Mapped[float | None]
+    message: Mapped[str | None]
+    __table_args__ = (Index("rebalance_run_started_ix", "started_at"),)

@@ -5,7 +5,7 @@ Revises: 0009
 Create Date: 2026-11-26
 """
 
-from services.db.sqlfile import run_sql_file
+from services.db.sqlfile import run_sql, run_sql_file
 
 revision = "0010"
 down_revision = "0009"
@@ -18,4 +18,8 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    pass
+    run_sql("""
+        DROP SCHEMA rebalance CASCADE;
+        DROP TABLE rebalance_run;
+        DELETE FROM app_setting WHERE key = 'rebalance_interval_minutes';
+    """)

@@ -730,8 +730,16 @@ BEGIN
     SELECT n.store_id, n.code, n.name_zh, n.name_en, n.km, k.qty, k.reorder_level,
            coalesce((SELECT sum(pu.qty)::double precision / 28 FROM part_usage pu
                      WHERE pu.store_id = n.store_id AND pu.part_id = pid
-                       AND pu.used_at >= at - interval '28 days' AND pu.used_at < at), 0)
+                       AND pu.used_at >= w.until - interval '28 days' AND pu.used_at < w.until), 0)
     FROM near n JOIN stock k ON k.store_id = n.store_id AND k.part_id = pid
+    CROSS JOIN LATERAL (
+        -- the 28 days before p_at, or before the store's last use of the part when it has none since
+        SELECT coalesce((SELECT max(pu.used_at) + interval '1 second' FROM part_usage pu
+                         WHERE pu.store_id = n.store_id AND pu.part_id = pid AND pu.used_at < at
+                           AND pu.used_at < at - interval '28 days'
+                           AND NOT EXISTS (SELECT 1 FROM part_usage q WHERE q.store_id = n.store_id
+                                             AND q.part_id = pid AND q.used_at >= at - interval '28 days'
+                                             AND q.used_at < at)), at) AS until) w
     WHERE k.qty > 0
     ORDER BY n.km, n.store_id;
 END $$;

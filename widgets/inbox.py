@@ -23,7 +23,7 @@ from PySide6.QtCore import (
     Signal,
     Slot,
 )
-from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent
+from PySide6.QtGui import QColor, QFontMetrics, QPainter, QPaintEvent, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -155,13 +155,13 @@ def age_text(minutes: int) -> str:
     """'5 分钟', '1 小时 20 分', '2 天 3 小时'."""
     m = max(0, int(minutes))
     if m < 60:
-        return arg(_tr("%1 分钟"), m)
+        return arg(translate("Inbox", "%1 分钟"), m)
     if m < 24 * 60:
         h, m = divmod(m, 60)
-        return arg(_tr("%1 小时 %2 分"), h, m) if m else arg(_tr("%1 小时"), h)
+        return arg(translate("Inbox", "%1 小时 %2 分"), h, m) if m else arg(translate("Inbox", "%1 小时"), h)
     d, rest = divmod(m, 24 * 60)
     h = rest // 60
-    return arg(_tr("%1 天 %2 小时"), d, h) if h else arg(_tr("%1 天"), d)
+    return arg(translate("Inbox", "%1 天 %2 小时"), d, h) if h else arg(translate("Inbox", "%1 天"), d)
 
 
 def local(t: datetime) -> datetime:
@@ -173,29 +173,29 @@ def when_text(t: datetime, now: datetime | None = None) -> str:
     t = local(t)
     now = local(now) if now is not None else datetime.now(CHINA if t.tzinfo is not None else None)
     if t.date() == now.date():
-        return arg(_tr("今天 %1"), f"{t:%H:%M}")
+        return arg(translate("Inbox", "今天 %1"), f"{t:%H:%M}")
     if t.date() == (now - timedelta(days=1)).date():
-        return arg(_tr("昨天 %1"), f"{t:%H:%M}")
-    return arg(_tr("%1月%2日 %3"), t.month, t.day, f"{t:%H:%M}", t.strftime("%b"))
+        return arg(translate("Inbox", "昨天 %1"), f"{t:%H:%M}")
+    return arg(translate("Inbox", "%1月%2日 %3"), t.month, t.day, f"{t:%H:%M}", t.strftime("%b"))
 
 
 def inbox_name(inbox: str) -> str:
     """'region:E' → '华东区域经理'; 'hq' → '总部'."""
     if inbox == "hq":
-        return _tr("总部")
+        return translate("Inbox", "总部")
     if inbox.startswith("region:"):
-        return arg(_tr("%1区域经理"), scope_name(inbox.split(":", 1)[1]))
+        return arg(translate("Inbox", "%1区域经理"), scope_name(inbox.split(":", 1)[1]))
     return inbox
 
 
 def impact_value_text(key_kind: str, value: float) -> str:
     if key_kind == "minutes":
-        return arg(_tr("%1 分钟"), f"{value:.0f}")
+        return arg(translate("Inbox", "%1 分钟"), f"{value:.0f}")
     if key_kind == "yuan":
         return f"¥{value:,.0f}"
     if key_kind == "count":
-        return arg(_tr("%1 条"), f"{value:.0f}")
-    return arg(_tr("%1 单"), f"{value:.0f}")
+        return arg(translate("Inbox", "%1 条"), f"{value:.0f}")
+    return arg(translate("Inbox", "%1 单"), f"{value:.0f}")
 
 
 def summary_text(item: InboxItem) -> str:
@@ -207,12 +207,13 @@ def route_text(from_store: str, to_store: str, impact: Mapping | None) -> str:
     text = f"{from_store} → {to_store}"
     distance = (impact or {}).get("distance_km")
     if isinstance(distance, int | float):
-        text += " · " + arg(_tr("%1 公里"), f"{distance:.1f}")
+        text += " · " + arg(translate("Inbox", "%1 公里"), f"{distance:.1f}")
     return text
 
 
 def action_text(action: str) -> str:
-    a = action.lower()
+    """'transfer_request.approve' → '同意' (the last word of the action decides)."""
+    a = action.lower().rsplit(".", 1)[-1]
     for key, words in ACTION_WORDS:
         if key in a:
             return _tr(words)
@@ -289,11 +290,12 @@ def inbox_css(pal: theme.Palette) -> str:
     QFrame#card, QFrame#detail {{ background: {pal.surface}; border: 1px solid {pal.border}; border-radius: 10px; }}
     QFrame#card[active="false"] {{ background: {pal.surface_alt}; border: 1px dashed {pal.border}; }}
     QFrame#rule {{ background: {pal.border}; border: none; max-height: 1px; min-height: 1px; }}
-    QLineEdit, QComboBox, QSpinBox {{
+    QLineEdit, QComboBox {{
         color: {pal.text}; background: {pal.surface}; border: 1px solid {pal.border}; border-radius: 6px;
         padding: 2px 10px; font-size: {BODY_PX - 1}px; min-height: 34px;
     }}
-    QLineEdit:focus, QComboBox:focus, QSpinBox:focus {{ border: 2px solid {pal.accent}; }}
+    QSpinBox {{ font-size: {BODY_PX}px; min-height: 36px; }}
+    QLineEdit:focus, QComboBox:focus {{ border: 2px solid {pal.accent}; }}
     QLineEdit[invalid="true"] {{ border: 2px solid {pal.bad}; }}
     QPushButton {{ color: {pal.text}; background: {pal.surface}; border: 1px solid {pal.border}; border-radius: 8px;
         padding: 4px 16px; font-size: {BODY_PX}px; min-height: 40px; }}
@@ -344,6 +346,7 @@ class ImpactBars(QWidget):
         super().__init__(parent)
         self._pal = pal
         self._rows: list[tuple[str, float, str, str, float]] = []  # label, value, text, tone, scale max
+        self._label_w = self.LABEL_W
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
 
     def set_impact(self, impact: Mapping | None, scale: Mapping[str, float] | None = None,
@@ -353,6 +356,9 @@ class ImpactBars(QWidget):
         impact = impact or {}
         scale = scale or {}
         self._rows = []
+        # Every possible label sizes the label column, so bars of several cards line up.
+        fm = QFontMetrics(theme.font(self, BODY_PX - 1))
+        self._label_w = max([self.LABEL_W, *(fm.horizontalAdvance(translate(context, m[1])) + 12 for m in metrics)])
         for key, label, kind, tone in metrics:
             value = impact.get(key)
             if not isinstance(value, int | float) or isinstance(value, bool):
@@ -381,7 +387,7 @@ class ImpactBars(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         body = theme.font(self, BODY_PX - 1)
         bold = theme.font(self, BODY_PX - 1, bold=True)
-        label_w = max([self.LABEL_W, *(QFontMetrics(body).horizontalAdvance(r[0]) + 12 for r in self._rows)])
+        label_w = self._label_w
         bar_w = max(40.0, self.width() - label_w - self.VALUE_W)
         for n, (label, value, text, tone, top) in enumerate(self._rows):
             y = n * self.ROW
@@ -479,6 +485,8 @@ class InboxModel(QAbstractTableModel):
             if c == AGE and item.status == "pending" and item.age_minutes >= 60:
                 return QColor(pal.bad if item.age_minutes >= 240 else pal.warning)
             return QColor(pal.text)
+        if role == Qt.ItemDataRole.TextAlignmentRole and c in (URGENCY, STATUS):
+            return int(Qt.AlignmentFlag.AlignCenter)
         if role == Qt.ItemDataRole.FontRole and c in (URGENCY, STATUS, AGE):
             return theme.font(self._owner, BODY_PX - 1, bold=c != AGE or item.age_minutes >= 60)
         if role == Qt.ItemDataRole.ToolTipRole and c == REQUEST:
@@ -567,7 +575,7 @@ class _RequestDelegate(QStyledItemDelegate):
                                                        int(r.width())))
         painter.setFont(small)
         painter.setPen(QColor(pal.text_dim))
-        second = " · ".join([kind_name(item.kind), arg(_tr("%1 申请"), item.requested_by)])
+        second = " · ".join([kind_name(item.kind), arg(translate("Inbox", "%1 申请"), item.requested_by)])
         bottom = QRectF(r.left(), top.bottom(), r.width(), r.height() - top.height())
         painter.drawText(bottom, int(Qt.AlignmentFlag.AlignVCenter),
                          QFontMetrics(small).elidedText(second, Qt.TextElideMode.ElideRight, int(r.width())))
@@ -575,6 +583,16 @@ class _RequestDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         return QSize(300, ROW_H)
+
+
+class _ToneDelegate(QStyledItemDelegate):
+    """Keeps a cell's own colour (紧急 in red, long waits in orange) on the selected row too."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: Index) -> None:
+        super().initStyleOption(option, index)
+        color = index.data(Qt.ItemDataRole.ForegroundRole)
+        if color is not None:
+            option.palette.setColor(QPalette.ColorRole.HighlightedText, QColor(color))
 
 
 class _CheckDelegate(QStyledItemDelegate):
@@ -629,7 +647,7 @@ class InboxBadge(QToolButton):
         super().__init__(parent)
         self._pal = theme.palette(theme_name)
         self._count = 0
-        self.setText(_tr("审批"))
+        self.setText(translate("Inbox", "审批"))
         self.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         self.setFont(theme.font(self, BODY_PX, bold=True))
         self.setCursor(Qt.CursorShape.PointingHandCursor)
@@ -649,8 +667,8 @@ class InboxBadge(QToolButton):
     @Slot(int)
     def set_count(self, n: int) -> None:
         self._count = max(0, int(n))
-        tip = (arg(_tr("有 %1 条申请等你审批"), self._count) if self._count
-               else _tr("没有等你审批的申请"))
+        tip = (arg(translate("Inbox", "有 %1 条申请等你审批"), self._count) if self._count
+               else translate("Inbox", "没有等你审批的申请"))
         self.setToolTip(tip)
         self.setAccessibleName(f"{self.text()} {self.badge_text}".strip())
         self.setAccessibleDescription(tip)
@@ -721,11 +739,11 @@ class InboxWidget(QWidget):
         self._busy = False
 
         # Header: title, count, refresh.
-        self.title_label = QLabel(_tr("审批收件箱"), objectName="panelTitle")
+        self.title_label = QLabel(translate("Inbox", "审批收件箱"), objectName="panelTitle")
         self.title_en_label = QLabel("Approval inbox", objectName="panelTitleEn")
         self.count_label = QLabel("", objectName="count")
-        self.refresh_button = QPushButton(_tr("刷新"))
-        self.refresh_button.setToolTip(_tr("重新读取申请"))
+        self.refresh_button = QPushButton(translate("Inbox", "刷新"))
+        self.refresh_button.setToolTip(translate("Inbox", "重新读取申请"))
         self.refresh_button.clicked.connect(self.sig_refresh_requested)
         header = QHBoxLayout()
         header.setSpacing(12)
@@ -738,15 +756,15 @@ class InboxWidget(QWidget):
 
         # Filters.
         self.kind_combo = QComboBox()
-        self.kind_combo.addItem(_tr("全部类型"), "")
+        self.kind_combo.addItem(translate("Inbox", "全部类型"), "")
         for kind, words in KIND_NAMES.items():
             self.kind_combo.addItem(_tr(words), kind)
         self.store_edit = QLineEdit()
-        self.store_edit.setPlaceholderText(_tr("门店名称"))
+        self.store_edit.setPlaceholderText(translate("Inbox", "门店名称"))
         self.store_edit.setClearButtonEnabled(True)
         self.store_edit.setMinimumWidth(150)
         self.urgency_combo = QComboBox()
-        self.urgency_combo.addItem(_tr("全部紧急程度"), 0)
+        self.urgency_combo.addItem(translate("Inbox", "全部紧急程度"), 0)
         for level, words in URGENCY_NAMES.items():
             self.urgency_combo.addItem(_tr(words), level)
         self.age_combo = QComboBox()
@@ -795,6 +813,9 @@ class InboxWidget(QWidget):
         self.table.verticalHeader().setDefaultSectionSize(ROW_H)
         self.table.setItemDelegateForColumn(REQUEST, _RequestDelegate(self))
         self.table.setItemDelegateForColumn(CHECK, _CheckDelegate(self))
+        self._tone_delegate = _ToneDelegate(self)
+        for c in (URGENCY, AGE, STATUS):
+            self.table.setItemDelegateForColumn(c, self._tone_delegate)
         head = self.table.horizontalHeader()
         head.setMinimumHeight(38)
         head.setHighlightSections(False)
@@ -808,12 +829,12 @@ class InboxWidget(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
-        self.check_all_button = QPushButton(_tr("全选"))
-        self.check_all_button.setToolTip(_tr("勾选列表里所有待审批的申请"))
+        self.check_all_button = QPushButton(translate("Inbox", "全选"))
+        self.check_all_button.setToolTip(translate("Inbox", "勾选列表里所有待审批的申请"))
         self.check_all_button.clicked.connect(self.toggle_check_all)
         self.checked_label = QLabel("", objectName="caption")
-        self.bulk_button = QPushButton(_tr("批量同意"), objectName="primary")
-        self.bulk_button.setToolTip(_tr("同意所有勾选的申请（意见可写可不写）"))
+        self.bulk_button = QPushButton(translate("Inbox", "批量同意"), objectName="primary")
+        self.bulk_button.setToolTip(translate("Inbox", "同意所有勾选的申请（意见可写可不写）"))
         self.bulk_button.clicked.connect(self.approve_checked)
         bulk = QHBoxLayout()
         bulk.setSpacing(10)
@@ -847,19 +868,19 @@ class InboxWidget(QWidget):
         self.route_label.setWordWrap(True)
         self.reason_label = QLabel("", objectName="dim")
         self.reason_label.setWordWrap(True)
-        self.impact_title = QLabel(_tr("预计效果"), objectName="sectionTitle")
+        self.impact_title = QLabel(translate("Inbox", "预计效果"), objectName="sectionTitle")
         self.impact_bars = ImpactBars(self._pal)
         self.asked_label = QLabel("", objectName="dim")
         self.asked_label.setWordWrap(True)
         self.decision_label = QLabel("", objectName="decision")
         self.decision_label.setWordWrap(True)
-        self.history_title = QLabel(_tr("记录"), objectName="sectionTitle")
+        self.history_title = QLabel(translate("Inbox", "记录"), objectName="sectionTitle")
         self.history_box = QWidget(objectName="list")
         self.history_layout = QVBoxLayout(self.history_box)
         self.history_layout.setContentsMargins(0, 0, 0, 0)
         self.history_layout.setSpacing(4)
         self.history_labels: list[QLabel] = []
-        self.no_selection_label = QLabel(_tr("在左边选一条申请，这里显示详情。"), objectName="hint")
+        self.no_selection_label = QLabel(translate("Inbox", "在左边选一条申请，这里显示详情。"), objectName="hint")
         self.no_selection_label.setWordWrap(True)
         self.no_selection_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
@@ -885,18 +906,18 @@ class InboxWidget(QWidget):
 
         # The decision, pinned under the detail.
         self.comment_edit = QLineEdit()
-        self.comment_edit.setPlaceholderText(_tr("意见（驳回时必填）"))
+        self.comment_edit.setPlaceholderText(translate("Inbox", "意见（驳回时必填）"))
         self.comment_edit.textEdited.connect(self._comment_edited)
         self.comment_edit.returnPressed.connect(self.approve_current)
         self.comment_error = QLabel("", objectName="fieldError")
         self.comment_error.setWordWrap(True)
         self.comment_error.hide()
-        self.reject_button = QPushButton(_tr("驳回"), objectName="reject")
+        self.reject_button = QPushButton(translate("Inbox", "驳回"), objectName="reject")
         self.reject_button.clicked.connect(self.reject_current)
-        self.approve_button = QPushButton(_tr("同意"), objectName="primary")
+        self.approve_button = QPushButton(translate("Inbox", "同意"), objectName="primary")
         self.approve_button.clicked.connect(self.approve_current)
-        self.cancel_button = QPushButton(_tr("撤回申请"), objectName="reject")
-        self.cancel_button.setToolTip(_tr("还没审批的申请可以撤回"))
+        self.cancel_button = QPushButton(translate("Inbox", "撤回申请"), objectName="reject")
+        self.cancel_button.setToolTip(translate("Inbox", "还没审批的申请可以撤回"))
         self.cancel_button.clicked.connect(self.cancel_current)
         buttons = QHBoxLayout()
         buttons.setSpacing(10)
@@ -964,7 +985,7 @@ class InboxWidget(QWidget):
                     self._scale[key] = max(self._scale.get(key, 0.0), float(value))
         self.model.set_items(items, mode)
         requester = mode == "requester"
-        self.title_label.setText(_tr("我的申请") if requester else _tr("审批收件箱"))
+        self.title_label.setText(translate("Inbox", "我的申请") if requester else translate("Inbox", "审批收件箱"))
         self.title_en_label.setText("My requests" if requester else "Approval inbox")
         self.table.setColumnHidden(CHECK, requester)
         self.bulk_box.setVisible(not requester)
@@ -989,10 +1010,10 @@ class InboxWidget(QWidget):
         the request on screen."""
         if request_id != self._current_id:
             return
-        self._history_for = request_id
         self._clear_history()
+        self._history_for = request_id
         if not entries:
-            self._add_history_line(_tr("还没有记录。"))
+            self._add_history_line(translate("Inbox", "还没有记录。"))
             return
         for e in entries:
             what = action_text(e.action)
@@ -1220,7 +1241,7 @@ class InboxWidget(QWidget):
         self.detail_scroll.setVisible(item is not None)
         if item is None:
             self.no_selection_label.setText(
-                _tr("在左边选一条申请，这里显示详情。") if self.model.items else _tr("没有申请。"))
+                translate("Inbox", "在左边选一条申请，这里显示详情。") if self.model.items else translate("Inbox", "没有申请。"))
             self._update_buttons()
             return
         self.kind_chip.setText(kind_name(item.kind))
@@ -1235,20 +1256,20 @@ class InboxWidget(QWidget):
         self.reason_label.setVisible(bool(reason))
         self.impact_bars.set_impact(item.impact, self._scale)
         self.impact_title.setVisible(bool(self.impact_bars.lines()))
-        asked = arg(_tr("%1 在 %2 提出"), item.requested_by, when_text(item.requested_at))
+        asked = arg(translate("Inbox", "%1 在 %2 提出"), item.requested_by, when_text(item.requested_at))
         if item.status == "pending":
-            asked += arg(_tr("，已等 %1，等 %2 审批"), age_text(item.age_minutes), inbox_name(item.inbox))
+            asked += arg(translate("Inbox", "，已等 %1，等 %2 审批"), age_text(item.age_minutes), inbox_name(item.inbox))
         self.asked_label.setText(asked)
         self.decision_label.setText(self._decision_text(item))
         self.decision_label.setVisible(item.status != "pending")
         if self._history_for != item.request_id:
             self._clear_history()
-            self._add_history_line(_tr("正在读取记录…"))
+            self._add_history_line(translate("Inbox", "正在读取记录…"))
         self._update_buttons()
 
     def _decision_text(self, item: InboxItem) -> str:
         if item.status == "cancelled":
-            text = _tr("申请人已撤回这条申请。")
+            text = translate("Inbox", "申请人已撤回这条申请。")
         elif item.decided_by:
             verdict = status_name("rejected" if item.status == "rejected" else "approved")
             parts = [verdict, item.decided_by] + ([when_text(item.decided_at)] if item.decided_at else [])
@@ -1256,9 +1277,9 @@ class InboxWidget(QWidget):
         else:
             text = status_name(item.status)
         if item.decision_comment:
-            text += "\n" + arg(_tr("意见：%1"), item.decision_comment)
+            text += "\n" + arg(translate("Inbox", "意见：%1"), item.decision_comment)
         if item.applied_at is not None:
-            text += "\n" + arg(_tr("%1 已执行完毕"), when_text(item.applied_at))
+            text += "\n" + arg(translate("Inbox", "%1 已执行完毕"), when_text(item.applied_at))
         return text
 
     def _clear_history(self) -> None:
@@ -1278,7 +1299,7 @@ class InboxWidget(QWidget):
         item = self.current_item()
         approver = self._mode == "approver"
         decidable = self._can_decide(item)
-        self.actions_box.setVisible(item is not None and (approver or item.status == "pending"))
+        self.actions_box.setVisible(item is not None and item.status == "pending")
         self.comment_edit.setVisible(approver)
         self.approve_button.setVisible(approver)
         self.reject_button.setVisible(approver)
@@ -1293,12 +1314,12 @@ class InboxWidget(QWidget):
 
     def _checks_changed(self) -> None:
         n = len(self.checked_ids())
-        self.checked_label.setText(arg(_tr("已勾选 %1 条"), n) if n else _tr("勾选几条可以一起同意"))
-        self.bulk_button.setText(arg(_tr("批量同意（%1）"), n) if n else _tr("批量同意"))
+        self.checked_label.setText(arg(translate("Inbox", "已勾选 %1 条"), n) if n else translate("Inbox", "勾选几条可以一起同意"))
+        self.bulk_button.setText(arg(translate("Inbox", "批量同意（%1）"), n) if n else translate("Inbox", "批量同意"))
         self.bulk_button.setEnabled(n > 0 and not self._busy and self._mode == "approver")
         pending = [i for i in self.visible_ids() if self.model.checkable(self._item(i))]
         everything = bool(pending) and all(i in self.model.checked for i in pending)
-        self.check_all_button.setText(_tr("全不选") if everything else _tr("全选"))
+        self.check_all_button.setText(translate("Inbox", "全不选") if everything else translate("Inbox", "全选"))
         self.check_all_button.setEnabled(bool(pending) and not self._busy)
 
     def _comment_edited(self, *_: object) -> None:
@@ -1315,6 +1336,7 @@ class InboxWidget(QWidget):
         self.proxy.min_age = f["min_age_minutes"]
         self.proxy.status = f["status"] or ""
         self.proxy.invalidate()
+        self.table.setColumnHidden(STATUS, self.proxy.status == "pending")  # every row would say 待审批
         if self._current_id is None or not self.select(self._current_id, emit=False):
             self._select_first()
         self._checks_changed()
@@ -1328,22 +1350,22 @@ class InboxWidget(QWidget):
             self.empty_label.hide()
             return
         if not self.model.items:
-            text = _tr("没有申请。") if self._mode == "requester" else _tr("没有等你审批的申请。")
+            text = translate("Inbox", "没有申请。") if self._mode == "requester" else translate("Inbox", "没有等你审批的申请。")
         else:
-            text = _tr("没有符合筛选条件的申请。换个条件试试。")
+            text = translate("Inbox", "没有符合筛选条件的申请。换个条件试试。")
         self.empty_label.setText(text)
         self.empty_label.show()
 
     def _update_count_label(self) -> None:
         if self._mode == "requester":
             pending = sum(1 for i in self.model.items if i.status == "pending")
-            self.count_label.setText(arg(_tr("%1 条在等审批"), pending) if pending else "")
+            self.count_label.setText(arg(translate("Inbox", "%1 条在等审批"), pending) if pending else "")
             return
         shown = self.proxy.rowCount()
-        text = arg(_tr("待审批 %1 条"), self._count)
+        text = arg(translate("Inbox", "待审批 %1 条"), self._count)
         f = self.filters()
         if f["kind"] or f["store"] or f["urgency"] or f["min_age_minutes"]:
-            text += " · " + arg(_tr("显示 %1 条"), shown)
+            text += " · " + arg(translate("Inbox", "显示 %1 条"), shown)
         self.count_label.setText(text)
 
     def _show_message(self, text: str, tone: str) -> None:

@@ -45,10 +45,10 @@ def day_range_text(first: date | None, last: date | None) -> str:
     days = (last - first).days + 1
 
     def d(x: date) -> str:
-        return arg(_tr("%1月%2日"), x.month, x.day, x.strftime("%b"))
+        return arg(translate("LoanProposals", "%1月%2日"), x.month, x.day, x.strftime("%b"))
 
     span = d(first) if last == first else f"{d(first)}–{d(last)}"
-    return arg(_tr("%1（%2 天）"), span, days)
+    return arg(translate("LoanProposals", "%1（%2 天）"), span, days)
 
 
 class ProposalCard(QFrame):
@@ -63,9 +63,9 @@ class ProposalCard(QFrame):
         self.skills_label = QLabel(skills, objectName="dim")
         self.skills_label.setVisible(bool(skills))
         distance = (proposal.impact or {}).get("distance_km")
-        where = arg(_tr("来自 %1"), store)
+        where = arg(translate("LoanProposals", "来自 %1"), store)
         if isinstance(distance, int | float):
-            where += " · " + arg(_tr("%1 公里"), f"{distance:.1f}")
+            where += " · " + arg(translate("LoanProposals", "%1 公里"), f"{distance:.1f}")
         self.from_label = QLabel(where, objectName="strong")
         self.from_label.setWordWrap(True)
         self.days_label = QLabel(day_range_text(proposal.loan_from, proposal.loan_to), objectName="strong")
@@ -75,22 +75,19 @@ class ProposalCard(QFrame):
         self.reason_label = QLabel(reason, objectName="caption")
         self.reason_label.setWordWrap(True)
         self.reason_label.setVisible(bool(reason))
-        self.request_button = QPushButton(_tr("申请支援"), objectName="primary")
-        self.request_button.setToolTip(arg(_tr("请 %1 派 %2 来支援，审批后生效"), store, name))
+        self.request_button = QPushButton(translate("LoanProposals", "申请支援"), objectName="primary")
+        self.request_button.setToolTip(arg(translate("LoanProposals", "请 %1 派 %2 来支援，审批后生效"), store, name))
         self.request_button.clicked.connect(lambda: owner.request(self.proposal))
 
         top = QHBoxLayout()
         top.setSpacing(10)
         top.addWidget(self.name_label, 0, Qt.AlignmentFlag.AlignBaseline)
         top.addWidget(self.skills_label, 1, Qt.AlignmentFlag.AlignBaseline)
-        where_row = QHBoxLayout()
-        where_row.setSpacing(16)
-        where_row.addWidget(self.from_label, 1)
-        where_row.addWidget(self.days_label)
+        top.addWidget(self.days_label, 0, Qt.AlignmentFlag.AlignBaseline)
         text = QVBoxLayout()
         text.setSpacing(4)
         text.addLayout(top)
-        text.addLayout(where_row)
+        text.addWidget(self.from_label)
         text.addWidget(self.impact_bars)
         text.addWidget(self.reason_label)
         row = QHBoxLayout(self)
@@ -116,7 +113,7 @@ class LoanProposalsWidget(QWidget):
         self.setFont(theme.font(self, BODY_PX))
         self._pal = theme.palette(theme_name)
         self.cards: list[ProposalCard] = []
-        title = QLabel(_tr("应急支援"), objectName="panelTitle")
+        title = QLabel(translate("LoanProposals", "应急支援"), objectName="panelTitle")
         title_en = QLabel("Technician loans", objectName="panelTitleEn")
         title_en.setVisible(not english())
         header = QHBoxLayout()
@@ -129,7 +126,7 @@ class LoanProposalsWidget(QWidget):
         self.load_label = QLabel("", objectName="dim")
         self.load_label.setWordWrap(True)
         self.message_label = message_label()
-        self.empty_label = QLabel(_tr("选一家忙不过来的门店和日期，这里列出附近能来支援的技师。"), objectName="hint")
+        self.empty_label = QLabel(translate("LoanProposals", "选一家忙不过来的门店和日期，这里列出附近能来支援的技师。"), objectName="hint")
         self.empty_label.setWordWrap(True)
         box = QWidget(objectName="list")
         self._cards_layout = QVBoxLayout(box)
@@ -168,12 +165,12 @@ class LoanProposalsWidget(QWidget):
         self.cards = []
         self.store_label.setText(f"{store_name} · {day_range_text(day_from, day_to)}")
         self.load_label.setText(
-            arg(_tr("预计负荷 %1%，人手不够。下面是附近有空的技师："), f"{load_pct:.0f}") if load_pct is not None
-            else _tr("附近有空、会做这些活的技师："))
+            arg(translate("LoanProposals", "预计负荷 %1%，人手不够。下面是附近有空的技师："), f"{load_pct:.0f}") if load_pct is not None
+            else translate("LoanProposals", "附近有空、会做这些活的技师："))
         self.load_label.setVisible(bool(proposals) or load_pct is not None)
         self.message_label.hide()
         if not proposals:
-            self.empty_label.setText(_tr("附近门店这几天也没有空闲的技师。可以把部分客户推荐到别的门店。"))
+            self.empty_label.setText(translate("LoanProposals", "附近门店这几天也没有空闲的技师。可以把部分客户推荐到别的门店。"))
         self.empty_label.setVisible(not proposals)
         scale: dict[str, float] = {}
         for p in proposals:
@@ -183,8 +180,8 @@ class LoanProposalsWidget(QWidget):
         skills = skills or {}
         for p in proposals:
             tid = p.technician_id
-            name = technicians.get(tid) or arg(_tr("技师 #%1"), tid)
-            store = stores.get(p.from_store_id) or arg(_tr("门店 #%1"), p.from_store_id)
+            name = technicians.get(tid) or arg(translate("LoanProposals", "技师 #%1"), tid)
+            store = stores.get(p.from_store_id) or arg(translate("LoanProposals", "门店 #%1"), p.from_store_id)
             card = ProposalCard(self, p, name, skills.get(tid, ""), store, scale)
             self._cards_layout.insertWidget(self._cards_layout.count() - 1, card)
             self.cards.append(card)
@@ -196,7 +193,7 @@ class LoanProposalsWidget(QWidget):
             return
         for c in self.cards:
             c.request_button.setEnabled(False)
-        self._show_message(arg(_tr("正在申请 %1 来支援…"), card.name_label.text()), "info")
+        self._show_message(arg(translate("LoanProposals", "正在申请 %1 来支援…"), card.name_label.text()), "info")
         self.sig_request_requested.emit(proposal)
 
     @Slot(str)

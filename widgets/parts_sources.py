@@ -35,10 +35,10 @@ def _tr(text: str) -> str:
 def days_text(days: float) -> str:
     """How long a store can do without what it gives: '3 天', '半天', '1.5 天'; 30+ → '一个月以上'."""
     if days >= 30:
-        return _tr("一个月以上")
+        return translate("PartsSources", "一个月以上")
     if days < 1:
-        return _tr("不到 1 天") if days < 0.5 else _tr("半天")
-    return arg(_tr("%1 天"), f"{days:.1f}".rstrip("0").rstrip("."))
+        return translate("PartsSources", "不到 1 天") if days < 0.5 else translate("PartsSources", "半天")
+    return arg(translate("PartsSources", "%1 天"), f"{days:.1f}".rstrip("0").rstrip("."))
 
 
 class SourceCard(QFrame):
@@ -54,8 +54,8 @@ class SourceCard(QFrame):
         self.facts_label = QLabel(self.facts(source), objectName="strong")
         self.facts_label.setWordWrap(True)
         self.spare_label = QLabel(
-            arg(_tr("可以调出 %1 件，调出后能撑 %2"), source.can_spare, days_text(source.spare_days))
-            if can else _tr("这家店自己也要用，调不出来"),
+            arg(translate("PartsSources", "可以调出 %1 件，调出后能撑 %2"), source.can_spare, days_text(source.spare_days))
+            if can else translate("PartsSources", "这家店自己也要用，调不出来"),
             objectName="dim" if can else "fieldError",
         )
         self.spare_label.setWordWrap(True)
@@ -65,12 +65,12 @@ class SourceCard(QFrame):
         self.qty_spin = QSpinBox()
         self.qty_spin.setRange(1 if can else 0, max(1, source.can_spare))
         self.qty_spin.setValue(max(1, min(short, source.can_spare)) if can else 0)
-        self.qty_spin.setSuffix(_tr(" 件"))
+        self.qty_spin.setSuffix(translate("PartsSources", " 件"))
         self.qty_spin.setMinimumWidth(96)
         self.qty_spin.setEnabled(can)
-        self.request_button = QPushButton(_tr("申请调拨"), objectName="primary")
+        self.request_button = QPushButton(translate("PartsSources", "申请调拨"), objectName="primary")
         self.request_button.setEnabled(can)
-        self.request_button.setToolTip(arg(_tr("向 %1 申请调拨，审批后库存自动转过来"), source.store_name))
+        self.request_button.setToolTip(arg(translate("PartsSources", "向 %1 申请调拨，审批后库存自动转过来"), source.store_name))
         self.request_button.clicked.connect(lambda: owner.request(source.store_id, self.qty_spin.value()))
 
         text = QVBoxLayout()
@@ -89,7 +89,7 @@ class SourceCard(QFrame):
 
     @staticmethod
     def facts(s: PartsSource) -> str:
-        return " · ".join([arg(_tr("%1 公里"), f"{s.distance_km:.1f}"), arg(_tr("有货 %1 件"), s.on_hand)])
+        return " · ".join([arg(translate("PartsSources", "%1 公里"), f"{s.distance_km:.1f}"), arg(translate("PartsSources", "有货 %1 件"), s.on_hand)])
 
 
 class PartsSourcesWidget(QWidget):
@@ -110,7 +110,7 @@ class PartsSourcesWidget(QWidget):
         self._part_code = ""
         self._short = 0
         self.cards: list[SourceCard] = []
-        title = QLabel(_tr("附近有货的门店"), objectName="panelTitle")
+        title = QLabel(translate("PartsSources", "附近有货的门店"), objectName="panelTitle")
         title_en = QLabel("Nearby stores with the part", objectName="panelTitleEn")
         title_en.setVisible(not english())
         header = QHBoxLayout()
@@ -123,7 +123,7 @@ class PartsSourcesWidget(QWidget):
         self.need_label = QLabel("", objectName="dim")
         self.need_label.setWordWrap(True)
         self.message_label = message_label()
-        self.empty_label = QLabel(_tr("选一个缺的配件，这里列出附近有货的门店。"), objectName="hint")
+        self.empty_label = QLabel(translate("PartsSources", "选一个缺的配件，这里列出附近有货的门店。"), objectName="hint")
         self.empty_label.setWordWrap(True)
         box = QWidget(objectName="list")
         self._cards_layout = QVBoxLayout(box)
@@ -156,12 +156,12 @@ class PartsSourcesWidget(QWidget):
         self.cards = []
         self._part_code = part_code
         self._short = max(0, needed - on_hand)
-        self.shortage_label.setText(arg(_tr("缺件：%1（%2）"), part_name, part_code))
+        self.shortage_label.setText(arg(translate("PartsSources", "缺件：%1（%2）"), part_name, part_code))
         self.need_label.setText(
-            arg(_tr("需要 %1 件，店里有 %2 件，还差 %3 件。"), needed, on_hand, self._short))
+            arg(translate("PartsSources", "需要 %1 件，店里有 %2 件，还差 %3 件。"), needed, on_hand, self._short))
         self.message_label.hide()
         if not sources:
-            self.empty_label.setText(_tr("附近门店都没有多余的这个配件。可以找配件中心订货。"))
+            self.empty_label.setText(translate("PartsSources", "附近门店都没有多余的这个配件。可以找配件中心订货。"))
         self.empty_label.setVisible(not sources)
         for source in sources:
             card = SourceCard(self, source, max(1, self._short))
@@ -175,7 +175,7 @@ class PartsSourcesWidget(QWidget):
             return
         for c in self.cards:
             c.request_button.setEnabled(False)
-        self._show_message(arg(_tr("正在向 %1 申请 %2 件…"), card.source.store_name, qty), "info")
+        self._show_message(arg(translate("PartsSources", "正在向 %1 申请 %2 件…"), card.source.store_name, qty), "info")
         self.sig_request_requested.emit(store_id, self._part_code, qty)
 
     @Slot(str)

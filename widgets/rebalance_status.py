@@ -60,8 +60,8 @@ def seconds_text(seconds: float | None) -> str:
     if seconds is None:
         return "—"
     if seconds < 60:
-        return arg(_tr("%1 秒"), f"{seconds:.1f}")
-    return arg(_tr("%1 分 %2 秒"), int(seconds // 60), int(seconds % 60))
+        return arg(translate("RebalanceStatus", "%1 秒"), f"{seconds:.1f}")
+    return arg(translate("RebalanceStatus", "%1 分 %2 秒"), int(seconds // 60), int(seconds % 60))
 
 
 class RebalanceStatusWidget(QWidget):
@@ -82,11 +82,11 @@ class RebalanceStatusWidget(QWidget):
         self._pal = theme.palette(theme_name)
         self._running = False
         self._runs: list[RebalanceRunInfo] = []
-        title = QLabel(_tr("全国调配"), objectName="panelTitle")
+        title = QLabel(translate("RebalanceStatus", "全国调配"), objectName="panelTitle")
         title_en = QLabel("National rebalancing", objectName="panelTitleEn")
         title_en.setVisible(not english())
-        self.run_button = QPushButton(_tr("立即运行"), objectName="primary")
-        self.run_button.setToolTip(_tr("马上算一次全国的跨店推荐、配件调拨和技师支援建议"))
+        self.run_button = QPushButton(translate("RebalanceStatus", "立即运行"), objectName="primary")
+        self.run_button.setToolTip(translate("RebalanceStatus", "马上算一次全国的跨店推荐、配件调拨和技师支援建议"))
         self.run_button.clicked.connect(self.request_run)
         header = QHBoxLayout()
         header.setSpacing(10)
@@ -113,18 +113,18 @@ class RebalanceStatusWidget(QWidget):
         self.progress.setRange(0, 0)
         self.progress.setTextVisible(False)
         self.progress.hide()
-        self.running_label = QLabel(_tr("正在运行全国调配，通常几秒钟…"), objectName="caption")
+        self.running_label = QLabel(translate("RebalanceStatus", "正在运行全国调配，通常几秒钟…"), objectName="caption")
         self.running_label.hide()
         busy = QHBoxLayout()
         busy.addWidget(self.progress, 1)
         busy.addWidget(self.running_label, 2)
 
-        self.recent_title = QLabel(_tr("最近几次"), objectName="sectionTitle")
+        self.recent_title = QLabel(translate("RebalanceStatus", "最近几次"), objectName="sectionTitle")
         self.recent_grid = QGridLayout()
         self.recent_grid.setHorizontalSpacing(16)
         self.recent_grid.setVerticalSpacing(4)
         self.recent_labels: list[list[QLabel]] = []
-        self.empty_label = QLabel(_tr("还没有运行过。点“立即运行”算一次，或等定时运行。"), objectName="hint")
+        self.empty_label = QLabel(translate("RebalanceStatus", "还没有运行过。点“立即运行”算一次，或等定时运行。"), objectName="hint")
         self.empty_label.setWordWrap(True)
         rule = QFrame(objectName="rule")
 
@@ -163,27 +163,28 @@ class RebalanceStatusWidget(QWidget):
         for w in (self.last_label, self.status_chip, self.by_label, self.proposals_label):
             w.setVisible(has)
         if latest is not None:
-            self.last_label.setText(arg(_tr("上次运行：%1"), when_text(latest.started_at)))
+            self.last_label.setText(arg(translate("RebalanceStatus", "上次运行：%1"), when_text(latest.started_at)))
             self.status_chip.setText(run_status_name(latest.status))
             set_tone(self.status_chip, {"done": "good", "failed": "bad", "running": "info"}.get(latest.status,
                                                                                                 "neutral"))
-            by = arg(_tr("由 %1 运行（%2），用时 %3"), latest.claimed_by, trigger_name(latest.trigger),
+            by = arg(translate("RebalanceStatus", "由 %1 运行（%2），用时 %3"), latest.claimed_by, trigger_name(latest.trigger),
                      seconds_text(latest.seconds))
             self.by_label.setText(by)
             if latest.status == "running":
-                self.proposals_label.setText(_tr("正在计算建议…"))
+                self.proposals_label.setText(translate("RebalanceStatus", "正在计算建议…"))
             else:
-                self.proposals_label.setText(arg(_tr("提出 %1 条建议"), latest.proposals))
+                self.proposals_label.setText(arg(translate("RebalanceStatus", "提出 %1 条建议"), latest.proposals))
             if latest.status == "failed":
-                self._show_message(latest.message or _tr("这次运行没有完成，下次会再试。"), "bad")
+                self._show_message(latest.message or translate("RebalanceStatus", "这次运行没有完成，下次会再试。"), "bad")
             else:
                 self.message_label.hide()
-        self.kind_bars.set_impact(dict(by_kind or {}) if has and latest.status != "running" else {}, {},
-                                  KIND_METRICS, _CTX)
+        counts = dict(by_kind or {}) if has and latest.status != "running" else {}
+        total = float(max(sum(counts.values()), 1))  # each bar is its kind's share of all the proposals
+        self.kind_bars.set_impact(counts, {k: total for k in counts}, KIND_METRICS, _CTX)
         if next_run is None:
-            self.next_label.setText(_tr("没有定时运行。"))
+            self.next_label.setText(translate("RebalanceStatus", "没有定时运行。"))
         else:
-            self.next_label.setText(arg(_tr("下次定时运行：%1"), when_text(next_run)))
+            self.next_label.setText(arg(translate("RebalanceStatus", "下次定时运行：%1"), when_text(next_run)))
         self._fill_recent(self._runs[1:1 + RECENT])
         self._set_running_look(self._running or (latest is not None and latest.status == "running"))
 
@@ -231,7 +232,7 @@ class RebalanceStatusWidget(QWidget):
                 QLabel(when_text(when), objectName="strong"),
                 QLabel(run.claimed_by, objectName="dim"),
                 QLabel(trigger_name(run.trigger), objectName="dim"),
-                QLabel(arg(_tr("%1 条建议"), run.proposals) if run.status == "done" else run_status_name(run.status),
+                QLabel(arg(translate("RebalanceStatus", "%1 条建议"), run.proposals) if run.status == "done" else run_status_name(run.status),
                        objectName="strong" if run.status == "done" else "fieldError"),
                 QLabel(seconds_text(run.seconds), objectName="dim"),
             ]
@@ -244,7 +245,7 @@ class RebalanceStatusWidget(QWidget):
         self.progress.setVisible(running)
         self.running_label.setVisible(running)
         self.run_button.setEnabled(not running)
-        self.run_button.setText(_tr("正在运行…") if running else _tr("立即运行"))
+        self.run_button.setText(translate("RebalanceStatus", "正在运行…") if running else translate("RebalanceStatus", "立即运行"))
 
     def _show_message(self, text: str, tone: str) -> None:
         self.message_label.setText(text)

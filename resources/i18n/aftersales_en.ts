@@ -2091,4 +2091,600 @@ It plays the same customers, stores and technicians once the old way and once wi
         <translation>It clashes with another planned job; pick another time.</translation>
     </message>
 </context>
+<context>
+    <name>Inbox</name>
+    <message>
+        <source>调拨配件</source>
+        <translation>Parts transfer</translation>
+    </message>
+    <message>
+        <source>技师支援</source>
+        <translation>Technician loan</translation>
+    </message>
+    <message>
+        <source>跨店推荐</source>
+        <translation>Referral</translation>
+    </message>
+    <message>
+        <source>待审批</source>
+        <translation>Pending</translation>
+    </message>
+    <message>
+        <source>已同意</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>已驳回</source>
+        <translation>Rejected</translation>
+    </message>
+    <message>
+        <source>已执行</source>
+        <translation>Applied</translation>
+    </message>
+    <message>
+        <source>已撤回</source>
+        <translation>Withdrawn</translation>
+    </message>
+    <message>
+        <source>紧急</source>
+        <translation>Urgent</translation>
+    </message>
+    <message>
+        <source>普通</source>
+        <translation>Normal</translation>
+    </message>
+    <message>
+        <source>不急</source>
+        <translation>Low</translation>
+    </message>
+    <message>
+        <source>不限时间</source>
+        <translation>Any age</translation>
+    </message>
+    <message>
+        <source>超过 1 小时</source>
+        <translation>Over 1 hour</translation>
+    </message>
+    <message>
+        <source>超过 4 小时</source>
+        <translation>Over 4 hours</translation>
+    </message>
+    <message>
+        <source>超过 1 天</source>
+        <translation>Over 1 day</translation>
+    </message>
+    <message>
+        <source>已处理</source>
+        <translation>Decided</translation>
+    </message>
+    <message>
+        <source>全部状态</source>
+        <translation>All states</translation>
+    </message>
+    <message>
+        <source>申请</source>
+        <translation>Request</translation>
+    </message>
+    <message>
+        <source>已等</source>
+        <translation>Waiting</translation>
+    </message>
+    <message>
+        <source>状态</source>
+        <translation>State</translation>
+    </message>
+    <message>
+        <source>顾客少等</source>
+        <translation>Less waiting</translation>
+    </message>
+    <message>
+        <source>缺件工单</source>
+        <translation>Jobs short of parts</translation>
+    </message>
+    <message>
+        <source>涉及工单</source>
+        <translation>Jobs involved</translation>
+    </message>
+    <message>
+        <source>费用</source>
+        <translation>Cost</translation>
+    </message>
+    <message>
+        <source>派出店多等</source>
+        <translation>More waiting at sender</translation>
+    </message>
+    <message>
+        <source>撤回了申请</source>
+        <translation>withdrew the request</translation>
+    </message>
+    <message>
+        <source>驳回</source>
+        <translation>Reject</translation>
+    </message>
+    <message>
+        <source>同意</source>
+        <translation>Approve</translation>
+    </message>
+    <message>
+        <source>提交了申请</source>
+        <translation>made the request</translation>
+    </message>
+    <message>
+        <source>系统建议</source>
+        <translation>proposed by the system</translation>
+    </message>
+    <message>
+        <source>意见</source>
+        <translation>Comment</translation>
+    </message>
+    <message>
+        <source>数量</source>
+        <translation>Quantity</translation>
+    </message>
+    <message>
+        <source>调出店库存</source>
+        <translation>Stock at sender</translation>
+    </message>
+    <message>
+        <source>调入店库存</source>
+        <translation>Stock at receiver</translation>
+    </message>
+    <message>
+        <source>支援天数</source>
+        <translation>Loan days</translation>
+    </message>
+    <message>
+        <source>驳回要写一句理由，申请人会看到。</source>
+        <translation>Write one sentence why you reject it; the requester will see it.</translation>
+    </message>
+    <message>
+        <source>%1 分钟</source>
+        <translation>%1 min</translation>
+    </message>
+    <message>
+        <source>%1 小时 %2 分</source>
+        <translation>%1 h %2 min</translation>
+    </message>
+    <message>
+        <source>%1 小时</source>
+        <translation>%1 h</translation>
+    </message>
+    <message>
+        <source>%1 天 %2 小时</source>
+        <translation>%1 d %2 h</translation>
+    </message>
+    <message>
+        <source>%1 天</source>
+        <translation>%1 d</translation>
+    </message>
+    <message>
+        <source>今天 %1</source>
+        <translation>today %1</translation>
+    </message>
+    <message>
+        <source>昨天 %1</source>
+        <translation>yesterday %1</translation>
+    </message>
+    <message>
+        <source>%1月%2日 %3</source>
+        <translation>%2 %4 %3</translation>
+    </message>
+    <message>
+        <source>总部</source>
+        <translation>HQ</translation>
+    </message>
+    <message>
+        <source>%1区域经理</source>
+        <translation>the %1 regional manager</translation>
+    </message>
+    <message>
+        <source>%1 条</source>
+        <translation>%1</translation>
+    </message>
+    <message>
+        <source>%1 单</source>
+        <translation>%1 jobs</translation>
+    </message>
+    <message>
+        <source>%1 公里</source>
+        <translation>%1 km</translation>
+    </message>
+    <message>
+        <source>%1 申请</source>
+        <translation>by %1</translation>
+    </message>
+    <message>
+        <source>审批</source>
+        <translation>Approvals</translation>
+    </message>
+    <message>
+        <source>有 %1 条申请等你审批</source>
+        <translation>%1 requests wait for your decision</translation>
+    </message>
+    <message>
+        <source>没有等你审批的申请</source>
+        <translation>No requests wait for your decision</translation>
+    </message>
+    <message>
+        <source>审批收件箱</source>
+        <translation>Approval inbox</translation>
+    </message>
+    <message>
+        <source>刷新</source>
+        <translation>Refresh</translation>
+    </message>
+    <message>
+        <source>重新读取申请</source>
+        <translation>Read the requests again</translation>
+    </message>
+    <message>
+        <source>全部类型</source>
+        <translation>All kinds</translation>
+    </message>
+    <message>
+        <source>门店名称</source>
+        <translation>Store name</translation>
+    </message>
+    <message>
+        <source>全部紧急程度</source>
+        <translation>Any urgency</translation>
+    </message>
+    <message>
+        <source>全选</source>
+        <translation>Check all</translation>
+    </message>
+    <message>
+        <source>勾选列表里所有待审批的申请</source>
+        <translation>Check every pending request in the list</translation>
+    </message>
+    <message>
+        <source>批量同意</source>
+        <translation>Approve checked</translation>
+    </message>
+    <message>
+        <source>同意所有勾选的申请（意见可写可不写）</source>
+        <translation>Approve every checked request (a comment is optional)</translation>
+    </message>
+    <message>
+        <source>预计效果</source>
+        <translation>Expected effect</translation>
+    </message>
+    <message>
+        <source>记录</source>
+        <translation>History</translation>
+    </message>
+    <message>
+        <source>在左边选一条申请，这里显示详情。</source>
+        <translation>Pick a request on the left to see it here.</translation>
+    </message>
+    <message>
+        <source>意见（驳回时必填）</source>
+        <translation>Comment (needed to reject)</translation>
+    </message>
+    <message>
+        <source>撤回申请</source>
+        <translation>Withdraw request</translation>
+    </message>
+    <message>
+        <source>还没审批的申请可以撤回</source>
+        <translation>A request not yet decided can be withdrawn</translation>
+    </message>
+    <message>
+        <source>我的申请</source>
+        <translation>My requests</translation>
+    </message>
+    <message>
+        <source>还没有记录。</source>
+        <translation>No history yet.</translation>
+    </message>
+    <message>
+        <source>没有申请。</source>
+        <translation>No requests.</translation>
+    </message>
+    <message>
+        <source>%1 在 %2 提出</source>
+        <translation>Asked by %1 %2</translation>
+    </message>
+    <message>
+        <source>，已等 %1，等 %2 审批</source>
+        <translation>, waiting %1 for %2</translation>
+    </message>
+    <message>
+        <source>正在读取记录…</source>
+        <translation>Reading the history…</translation>
+    </message>
+    <message>
+        <source>申请人已撤回这条申请。</source>
+        <translation>The requester withdrew this request.</translation>
+    </message>
+    <message>
+        <source>意见：%1</source>
+        <translation>Comment: %1</translation>
+    </message>
+    <message>
+        <source>%1 已执行完毕</source>
+        <translation>Carried out %1</translation>
+    </message>
+    <message>
+        <source>已勾选 %1 条</source>
+        <translation>%1 checked</translation>
+    </message>
+    <message>
+        <source>勾选几条可以一起同意</source>
+        <translation>Check several to approve them at once</translation>
+    </message>
+    <message>
+        <source>批量同意（%1）</source>
+        <translation>Approve checked (%1)</translation>
+    </message>
+    <message>
+        <source>全不选</source>
+        <translation>Uncheck all</translation>
+    </message>
+    <message>
+        <source>没有等你审批的申请。</source>
+        <translation>No requests wait for your decision.</translation>
+    </message>
+    <message>
+        <source>没有符合筛选条件的申请。换个条件试试。</source>
+        <translation>No request matches these filters. Try others.</translation>
+    </message>
+    <message>
+        <source>%1 条在等审批</source>
+        <translation>%1 waiting for a decision</translation>
+    </message>
+    <message>
+        <source>待审批 %1 条</source>
+        <translation>%1 pending</translation>
+    </message>
+    <message>
+        <source>显示 %1 条</source>
+        <translation>%1 shown</translation>
+    </message>
+</context>
+<context>
+    <name>LoanProposals</name>
+    <message>
+        <source>本店顾客少等</source>
+        <translation>Less waiting here</translation>
+    </message>
+    <message>
+        <source>派出店的代价</source>
+        <translation>Cost at the sender</translation>
+    </message>
+    <message>
+        <source>派出店顾客多等</source>
+        <translation>More waiting at the sender</translation>
+    </message>
+    <message>
+        <source>%1月%2日</source>
+        <translation>%2 %3</translation>
+    </message>
+    <message>
+        <source>%1（%2 天）</source>
+        <translation>%1 (%2 days)</translation>
+    </message>
+    <message>
+        <source>来自 %1</source>
+        <translation>From %1</translation>
+    </message>
+    <message>
+        <source>%1 公里</source>
+        <translation>%1 km</translation>
+    </message>
+    <message>
+        <source>申请支援</source>
+        <translation>Ask for help</translation>
+    </message>
+    <message>
+        <source>请 %1 派 %2 来支援，审批后生效</source>
+        <translation>Ask %1 to lend %2; it takes effect once approved</translation>
+    </message>
+    <message>
+        <source>应急支援</source>
+        <translation>Technician loans</translation>
+    </message>
+    <message>
+        <source>选一家忙不过来的门店和日期，这里列出附近能来支援的技师。</source>
+        <translation>Pick an overloaded store and days to see the technicians nearby who could help.</translation>
+    </message>
+    <message>
+        <source>预计负荷 %1%，人手不够。下面是附近有空的技师：</source>
+        <translation>Forecast load %1%: not enough hands. Technicians free nearby:</translation>
+    </message>
+    <message>
+        <source>附近有空、会做这些活的技师：</source>
+        <translation>Technicians nearby who are free and can do this work:</translation>
+    </message>
+    <message>
+        <source>附近门店这几天也没有空闲的技师。可以把部分客户推荐到别的门店。</source>
+        <translation>No technician nearby is free on these days. Refer some customers to other stores instead.</translation>
+    </message>
+    <message>
+        <source>技师 #%1</source>
+        <translation>Technician #%1</translation>
+    </message>
+    <message>
+        <source>门店 #%1</source>
+        <translation>Store #%1</translation>
+    </message>
+    <message>
+        <source>正在申请 %1 来支援…</source>
+        <translation>Asking for %1…</translation>
+    </message>
+</context>
+<context>
+    <name>PartsSources</name>
+    <message>
+        <source>一个月以上</source>
+        <translation>over a month</translation>
+    </message>
+    <message>
+        <source>不到 1 天</source>
+        <translation>less than a day</translation>
+    </message>
+    <message>
+        <source>半天</source>
+        <translation>half a day</translation>
+    </message>
+    <message>
+        <source>%1 天</source>
+        <translation>%1 days</translation>
+    </message>
+    <message>
+        <source>可以调出 %1 件，调出后能撑 %2</source>
+        <translation>Can spare %1, enough for itself for %2</translation>
+    </message>
+    <message>
+        <source>这家店自己也要用，调不出来</source>
+        <translation>This store needs them itself</translation>
+    </message>
+    <message>
+        <source> 件</source>
+        <translation> pcs</translation>
+    </message>
+    <message>
+        <source>申请调拨</source>
+        <translation>Request transfer</translation>
+    </message>
+    <message>
+        <source>向 %1 申请调拨，审批后库存自动转过来</source>
+        <translation>Ask %1 for a transfer; the stock moves once approved</translation>
+    </message>
+    <message>
+        <source>%1 公里</source>
+        <translation>%1 km</translation>
+    </message>
+    <message>
+        <source>有货 %1 件</source>
+        <translation>%1 in stock</translation>
+    </message>
+    <message>
+        <source>附近有货的门店</source>
+        <translation>Nearby stores with the part</translation>
+    </message>
+    <message>
+        <source>选一个缺的配件，这里列出附近有货的门店。</source>
+        <translation>Pick a missing part to see the nearby stores that have it.</translation>
+    </message>
+    <message>
+        <source>缺件：%1（%2）</source>
+        <translation>Short: %1 (%2)</translation>
+    </message>
+    <message>
+        <source>需要 %1 件，店里有 %2 件，还差 %3 件。</source>
+        <translation>Needed %1, in stock %2, short %3.</translation>
+    </message>
+    <message>
+        <source>附近门店都没有多余的这个配件。可以找配件中心订货。</source>
+        <translation>No nearby store can spare this part. Order it from the parts center.</translation>
+    </message>
+    <message>
+        <source>正在向 %1 申请 %2 件…</source>
+        <translation>Asking %1 for %2…</translation>
+    </message>
+</context>
+<context>
+    <name>RebalanceStatus</name>
+    <message>
+        <source>跨店推荐</source>
+        <translation>Referrals</translation>
+    </message>
+    <message>
+        <source>调拨配件</source>
+        <translation>Parts transfers</translation>
+    </message>
+    <message>
+        <source>技师支援</source>
+        <translation>Technician loans</translation>
+    </message>
+    <message>
+        <source>运行中</source>
+        <translation>Running</translation>
+    </message>
+    <message>
+        <source>完成</source>
+        <translation>Done</translation>
+    </message>
+    <message>
+        <source>失败</source>
+        <translation>Failed</translation>
+    </message>
+    <message>
+        <source>定时</source>
+        <translation>scheduled</translation>
+    </message>
+    <message>
+        <source>手动</source>
+        <translation>manual</translation>
+    </message>
+    <message>
+        <source>%1 秒</source>
+        <translation>%1 s</translation>
+    </message>
+    <message>
+        <source>%1 分 %2 秒</source>
+        <translation>%1 min %2 s</translation>
+    </message>
+    <message>
+        <source>全国调配</source>
+        <translation>National rebalancing</translation>
+    </message>
+    <message>
+        <source>立即运行</source>
+        <translation>Run now</translation>
+    </message>
+    <message>
+        <source>马上算一次全国的跨店推荐、配件调拨和技师支援建议</source>
+        <translation>Compute referrals, parts transfers and technician loans for the whole network now</translation>
+    </message>
+    <message>
+        <source>正在运行全国调配，通常几秒钟…</source>
+        <translation>Rebalancing the network, usually a few seconds…</translation>
+    </message>
+    <message>
+        <source>最近几次</source>
+        <translation>Recent runs</translation>
+    </message>
+    <message>
+        <source>还没有运行过。点“立即运行”算一次，或等定时运行。</source>
+        <translation>No run yet. Click "Run now" or wait for the scheduled run.</translation>
+    </message>
+    <message>
+        <source>上次运行：%1</source>
+        <translation>Last run: %1</translation>
+    </message>
+    <message>
+        <source>由 %1 运行（%2），用时 %3</source>
+        <translation>Run by %1 (%2) in %3</translation>
+    </message>
+    <message>
+        <source>正在计算建议…</source>
+        <translation>Computing proposals…</translation>
+    </message>
+    <message>
+        <source>提出 %1 条建议</source>
+        <translation>%1 proposals</translation>
+    </message>
+    <message>
+        <source>这次运行没有完成，下次会再试。</source>
+        <translation>This run did not finish; the next one will try again.</translation>
+    </message>
+    <message>
+        <source>没有定时运行。</source>
+        <translation>No scheduled run.</translation>
+    </message>
+    <message>
+        <source>下次定时运行：%1</source>
+        <translation>Next scheduled run: %1</translation>
+    </message>
+    <message>
+        <source>%1 条建议</source>
+        <translation>%1 proposals</translation>
+    </message>
+    <message>
+        <source>正在运行…</source>
+        <translation>Running…</translation>
+    </message>
+</context>
 </TS>

@@ -409,11 +409,13 @@ def test_render_every_widget_to_png(qtbot, size):
     w.select(5)
     w.set_history(5, history())
     w.show_conflict("孙经理刚刚已经同意了这条申请，列表已刷新。")
+    qtbot.wait(20)
     shots.append(save_png(w, f"inbox_decided_{tag}"))
     r = make_inbox(qtbot, "requester")
     r.resize(width, height)
     r.show()
     r.select(2)
+    qtbot.wait(20)
     shots.append(save_png(r, f"inbox_requester_{tag}"))
 
     panel_w, panel_h = (width // 2, height) if width < 1900 else (width // 2, height * 3 // 4)
@@ -458,3 +460,24 @@ def test_every_fixed_string_has_a_glyph_in_the_bundled_font(qtbot):
     raw = QRawFont.fromFont(font)
     missing = [ch for ch in set("".join(strings)) if not ch.isspace() and not raw.supportsCharacter(ord(ch))]
     assert missing == []
+
+
+def test_the_inbox_speaks_english_when_it_is_installed(qtbot, qapp):
+    from app import i18n
+
+    assert i18n.install_language(qapp, "en") == "en"
+    try:
+        w = make_inbox(qtbot)
+        assert w.title_label.text() == "Approval inbox" and w.title_en_label.isHidden()
+        assert w.summary_label.text() == "Oil filter × 6: Beijing Wangjing → Beijing Zhongguancun"  # summary_en
+        assert w.impact_bars.lines() == ["Less waiting 40 min", "Jobs short of parts 3 jobs", "Cost ¥120"]
+        assert age_text(80) == "1 h 20 min"
+        w.reject_current()
+        assert w.comment_error_text == "Write one sentence why you reject it; the requester will see it."
+        rs = RebalanceStatusWidget()
+        qtbot.addWidget(rs)
+        rs.set_runs(runs(), None, BY_KIND)
+        assert rs.by_label.text() == "Run by 上海控制中心 (scheduled) in 1.4 s"
+        assert rs.run_button.text() == "Run now"
+    finally:
+        i18n.install_language(qapp, "zh_CN")

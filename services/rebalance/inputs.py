@@ -232,6 +232,19 @@ def _minutes_between(a: Any, b: Any) -> int:
     return int((datetime.combine(date(2000, 1, 1), b) - datetime.combine(date(2000, 1, 1), a)).total_seconds() // 60)
 
 
+def _count_loan(sd: dict[tuple[int, date], StoreDay], tech_id: int, src: int, dst: int, day: date) -> None:
+    """A loan already requested (pending or approved) counts as done: the technician works at the receiver."""
+    home, there = sd.get((src, day)), sd.get((dst, day))
+    if home is None:
+        return
+    t = next((t for t in home.techs if t.technician_id == tech_id), None)
+    if t is None:
+        return
+    home.techs.remove(t)
+    if there is not None:
+        there.techs.append(TechOnShift(t.technician_id, dst, t.home_store_id, day, t.skills, t.level, t.minutes))
+
+
 def load_inputs(conn: Conn, days: int | Sequence[date] | None = None, params: Params | None = None, *,
                 store_ids: Sequence[int] | None = None) -> NetworkInputs:
     """Read the inputs for `days` (default: tomorrow) for every active store, or only `store_ids`. Six queries
@@ -288,6 +301,7 @@ def load_inputs(conn: Conn, days: int | Sequence[date] | None = None, params: Pa
                 if (loan_days.lower is None or d >= loan_days.lower) and (loan_days.upper is None
                                                                            or d < loan_days.upper):
                     busy.add((int(tech_id), d))
+                    _count_loan(sd, int(tech_id), int(src), int(dst), d)
 
     stock = [StockLine(int(sid), int(pid), code, int(qty), int(reorder), float(used) / p.usage_days,
                        incoming.get((sid, pid), 0), outgoing.get((sid, pid), 0))

@@ -6,13 +6,16 @@ validated by the same two functions.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 
 from .common import (
     DEFAULT_MOVE_PENALTY,
     Board,
     Figures,
+    Timeline,
     actual_minutes,
     base_board,
     check_plan,
@@ -23,9 +26,10 @@ from .common import (
     evaluate,
     latest_start,
 )
-from .model import Assignment, DispatchProblem, DJob, Plan
+from .model import BAY_ACCEPTS, Assignment, DispatchProblem, DJob, Plan
 
-__all__ = ["build_plan", "check_plan", "evaluate", "fcfs_plan", "greedy_plan", "place_jobs", "fcfs_order"]
+__all__ = ["build_plan", "check_plan", "colour_bays", "evaluate", "fcfs_order", "fcfs_plan", "greedy_plan", "improve",
+           "place_jobs"]
 
 
 def build_plan(
@@ -152,13 +156,188 @@ def greedy_plan(problem: DispatchProblem, move_penalty: float = DEFAULT_MOVE_PEN
     todo = [j for j in problem.jobs if j.fixed is None]
     fc = fcfs_plan(problem, move_penalty)
     best: Plan = fc
+    fast = _Fast(problem)
     for name, key, vers, upg in _orderings(problem):
-        placed = place_jobs(problem, sorted(todo, key=key), base.copy(), versatility=vers, bay_upgrade=upg)
-        plan = build_plan(problem, fixed + placed, status="greedy", method=f"greedy:{name}",
-                          move_penalty=move_penalty)
+        placed = fast.decode(sorted(todo, key=key), vers, upg)
+        if placed is None:
+            placed = fixed + place_jobs(problem, sorted(todo, key=key), base.copy(), versatility=vers,
+                                        bay_upgrade=upg)
+        plan = build_plan(problem, placed, status="greedy", method=f"greedy:{name}", move_penalty=move_penalty)
         if len(plan.deferred) > len(fc.deferred) or plan.total_wait > fc.total_wait + 1e-9:
             continue
         if (plan.objective, len(plan.deferred)) < (best.objective, len(best.deferred)):
             best = plan
     return build_plan(problem, best.assignments, status="greedy", method=best.method,
                       seconds=time.perf_counter() - t0, move_penalty=move_penalty)
+
+
+# ---------------------------------------------------------------------------------------------- fast decoder
+
+
+class _Pool:
+    """The bays of one kind as one pool: a span fits when fewer jobs than bays run at every minute of it
+    (the bays themselves are coloured at the end, see `colour_bays`). `full` holds the minutes with no bay
+    free."""
+
+    __slots__ = ("cap", "items", "full")
+
+    def __init__(self, cap: int) -> None:
+        self.cap = cap
+        self.items: list[tuple[int, int]] = []
+        self.full = Timeline()
+
+    def copy(self) -> _Pool:
+        p = _Pool(self.cap)
+        p.items = self.items[:]
+        p.full = self.full.copy()
+        return p
+
+    def add(self, s: int, e: int) -> None:
+        self.items.append((s, e))
+        ev = []
+        for a, b in self.items:
+            if a < e and s < b:
+                ev.append((max(a, s), 1))
+                ev.append((min(b, e), -1))
+        ev.sort()
+        n, since = 0, None
+        for t, dn in ev:
+            n += dn
+            if n >= self.cap and since is None:
+                since = t
+            elif n < self.cap and since is not None:
+                self.full.add(since, t)
+                since = None
+
+
+class _Fast:
+    """Everything about a problem the decoder needs, computed once."""
+
+    def __init__(self, problem: DispatchProblem) -> None:
+        self.problem = problem
+        board, self.fixed = base_board(problem)
+        self.techs = board.techs
+        kinds: dict[str, int] = {}
+        kind_of = {b.id: b.kind for b in problem.bays}
+        for b in problem.bays:
+            kinds[b.kind] = kinds.get(b.kind, 0) + 1
+        self.pools = {k: _Pool(c) for k, c in kinds.items()}
+        for bid, tl in board.bays.items():
+            for s, e in zip(tl.starts, tl.ends, strict=True):
+                self.pools[kind_of[bid]].add(s, e)
+        self.board = board
+        self.hi = latest_start(problem)
+        self.opts: dict[int, list] = {}
+        for j in problem.jobs:
+            if j.fixed is not None:
+                continue
+            lo = earliest_start(problem, j)
+            ks = [k for k in BAY_ACCEPTS.get(j.bay_kind, (j.bay_kind,)) if k in kinds]
+            self.opts[j.id] = [(t.id, actual_minutes(j, t), max(lo, t.shift[0]), t.shift[1],
+                                len(t.skills) - len(j.skills), ks) for t in sorted(eligible_techs(problem, j),
+                                                                                    key=lambda t: t.id)]
+
+    def decode(self, jobs: Sequence[DJob], versatility: float, bay_upgrade: float) -> list[Assignment] | None:
+        techs = {k: v.copy() for k, v in self.techs.items()}
+        pools = {k: v.copy() for k, v in self.pools.items()}
+        hi = self.hi
+        items = []
+        for job in jobs:
+            best = None
+            for tid, d, t0, t1, extra, ks in self.opts[job.id]:
+                tl = techs[tid]
+                pen_t = versatility * extra
+                for k in ks:
+                    pen = pen_t + (bay_upgrade if k != job.bay_kind else 0.0)
+                    lim = hi if best is None else min(hi, int(best[0] - pen))
+                    s = earliest_common(t0, lim, d, pools[k].full, tl, t1)
+                    if s is None:
+                        continue
+                    key = (s + pen, s + d, tid)
+                    if best is None or key < best[0:3]:
+                        best = (s + pen, s + d, tid, k, s)
+            if best is not None:
+                _, e, tid, k, s = best
+                techs[tid].add(s, e)
+                pools[k].add(s, e)
+                items.append((job.id, k, tid, s, e, job.current))
+        placed = colour_bays(self.problem, self.board, items)
+        return None if placed is None else self.fixed + placed
+
+
+def colour_bays(problem: DispatchProblem, board: Board, items) -> list[Assignment] | None:
+    """Concrete bays for (job id, bay kind, technician, start, end, current place) items whose kinds respect
+    the number of bays, coloured in start order (always possible when the started jobs on the board started
+    before the planned ones; None otherwise). A job staying at its technician and start keeps its bay when it
+    is free; the others take a free bay no such job will need (their former bay first), else any free one."""
+    bays_of: dict[str, list[int]] = {}
+    kind_of = {b.id: b.kind for b in problem.bays}
+    for b in sorted(problem.bays, key=lambda b: b.id):
+        bays_of.setdefault(b.kind, []).append(b.id)
+    tls = {bid: tl.copy() for bid, tl in board.bays.items()}
+    held: dict[int, list[tuple[int, int, int]]] = {}  # bay → (start, end, job) of the jobs that stay
+    for jid, kind, tech, s, e, cur in items:
+        if cur is not None and cur[1] == tech and cur[2] == s and kind_of.get(cur[0]) == kind:
+            held.setdefault(cur[0], []).append((s, e, jid))
+    out = []
+    for jid, kind, tech, s, e, cur in sorted(items, key=lambda it: (it[3], it[4], it[0])):
+        pref = [cur[0]] if cur is not None and kind_of.get(cur[0]) == kind else []
+        free = [b for b in dict.fromkeys(pref + bays_of.get(kind, [])) if tls[b].conflict(s, e) is None]
+        if not free:
+            return None
+        clear = [b for b in free if not any(a < e and s < z and k != jid for a, z, k in held.get(b, ()))]
+        bid = (clear or free)[0]
+        tls[bid].add(s, e)
+        out.append(Assignment(jid, bid, tech, s, e))
+    return out
+
+
+def improve(problem: DispatchProblem, budget: float, move_penalty: float = DEFAULT_MOVE_PENALTY,
+            guard: tuple[int, float] | None = None, seed: int = 7,
+            stop: Callable[[], bool] | None = None) -> Plan | None:
+    """A cheap local search over job orders: start from the best greedy ordering, move one job a few places
+    ahead or swap two near ones, decode, keep the change when the objective does not get worse (and the plan
+    defers no more jobs and makes customers wait no longer than `guard` allows). The best plan found within
+    `budget` seconds, or None when no order gave a valid plan."""
+    t0 = time.perf_counter()
+    rng = random.Random(seed)
+    fast = _Fast(problem)
+    todo = [j for j in problem.jobs if j.fixed is None]
+
+    def score(order, vers, upg):
+        placed = fast.decode(order, vers, upg)
+        if placed is None:
+            return None
+        plan = build_plan(problem, placed, status="greedy", method="greedy:local", move_penalty=move_penalty)
+        over = 0.0
+        if guard is not None:
+            over = 1e6 * max(0, len(plan.deferred) - guard[0]) + max(0.0, plan.total_wait - guard[1] - 1e-9)
+        return (over, plan.objective), plan
+
+    best = None
+    for _name, key, vers, upg in _orderings(problem):
+        order = sorted(todo, key=key)
+        got = score(order, vers, upg)
+        if got is not None and (best is None or got[0] < best[0]):
+            best = (got[0], got[1], order, vers, upg)
+    if best is None:
+        return None
+    val, plan, order, vers, upg = best
+    n = len(order)
+    tries = 0
+    while n > 1 and time.perf_counter() - t0 < budget and not (stop is not None and stop()):
+        tries += 1
+        new = order[:]
+        i = rng.randrange(1, n)
+        if rng.random() < 0.6:
+            j = max(0, i - rng.randint(1, 8))
+            new.insert(j, new.pop(i))
+        else:
+            j = max(0, i - rng.randint(1, 4))
+            new[i], new[j] = new[j], new[i]
+        got = score(new, vers, upg)
+        if got is not None and got[0] <= val:
+            val, plan, order = got[0], got[1], new
+    if val[0] > 0:
+        return None  # never got within the guard
+    return replace(plan, extras={**plan.extras, "local_tries": float(tries)})

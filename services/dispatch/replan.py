@@ -15,6 +15,7 @@ from .greedy import build_plan, place_jobs
 from .model import BAY_ACCEPTS, Assignment, DispatchProblem, DJob, EarlierNotice, Plan
 
 REPLAN_MOVE_PENALTY = 20.0  # weighted minutes per moved job (× PROMISED_MOVE_FACTOR when promised)
+MIN_GAIN = 15  # minutes a job must gain to be pulled earlier when it need not move
 
 
 class EventRejected(DomainError):
@@ -192,18 +193,22 @@ def replan(
     problem: DispatchProblem,
     plan: Plan,
     event: Event,
-    time_limit: float = 0.4,
+    time_limit: float = 0.35,
     move_penalty: float = REPLAN_MOVE_PENALTY,
     workers: int = 2,
     pin_unaffected: bool | None = None,
+    min_gain: int = MIN_GAIN,
 ) -> Plan:
     """The plan after the event: the cheap repair, then CP-SAT with a strong move penalty hinted with it
     (never worse than the repair by the objective). `moved` lists the jobs whose place changed.
 
-    pin_unaffected: keep every job whose place is still feasible exactly where it is, so only the jobs that
-    must move do. Default: yes for events that take capacity away or add work (overrun, technician absent,
-    walk-in); no for those that free capacity (no-show, early finish), where a promised job may move earlier
-    when the gain outweighs the move penalty (and its customer then gets a "come earlier" notice).
+    Minimal disruption: the jobs whose place became infeasible (extras["must_move"]) move; every other job
+    stays where it is, except after an event that frees capacity (no-show, early finish), where one may be
+    pulled earlier, and only by at least `min_gain` minutes (a real gain for that customer, who then gets a
+    "come earlier" notice when he was promised a time); promised jobs cost PROMISED_MOVE_FACTOR times more
+    to move than unpromised ones, so the solver prefers pulling those. pin_unaffected=True forbids any
+    voluntary move; False allows them after any event. extras: must_move, moved_must, moved_voluntary,
+    moved_promised (voluntary moves of promised jobs), repair_objective, repair_moved.
     """
     t0 = time.perf_counter()
     new = apply_event(problem, plan, event)
@@ -212,9 +217,16 @@ def replan(
         pin_unaffected = not isinstance(event, NoShow | EarlyFinish)
     rest = time_limit - (time.perf_counter() - t0)
     out = solve(new, rest, hint=rep, workers=workers, move_penalty=move_penalty, guard_fcfs=False,
-                baselines=False, pinned=frozenset(kept) if pin_unaffected else frozenset())
+                baselines=False, pinned=frozenset(kept) if pin_unaffected else frozenset(),
+                earlier_only=frozenset() if pin_unaffected else frozenset(kept), min_gain=min_gain)
+    must_set = set(must)
+    jobs = {j.id: j for j in new.jobs}
+    voluntary = [jid for jid in out.moved if jid not in must_set]
     return replace(out, solve_seconds=time.perf_counter() - t0,
                    extras={**out.extras, "must_move": float(len(must)),
+                           "moved_must": float(len(out.moved) - len(voluntary)),
+                           "moved_voluntary": float(len(voluntary)),
+                           "moved_promised": float(sum(jobs[j].promised is not None for j in voluntary)),
                            "repair_objective": rep.objective, "repair_moved": float(len(rep.moved))})
 
 

@@ -232,3 +232,50 @@ def test_recommend_technicians_counts_load_and_start_from_the_plan():
     load2 = next(r for r in by[2].reasons if r.factor == "load")
     assert "180 min" in load2.en and "180 分钟" in load2.zh
     assert recs[0].tech_id == 1
+
+
+# ---------------------------------------------------------------------------------------------- bays by kind
+
+
+def test_colour_bays_keeps_staying_jobs_on_their_bay_and_fills_the_rest():
+    from services.dispatch.common import base_board
+    from services.dispatch.greedy import colour_bays
+
+    bays = (DBay(1, "lift"), DBay(2, "lift"), DBay(3, "alignment"))
+    techs = tuple(DTech(i, MAINT, (480, 1050)) for i in (1, 2, 3))
+    jobs = (DJob(1, MAINT, "lift", 60, 510, current=(2, 1, 600)), DJob(2, MAINT, "lift", 60, 510),
+            DJob(3, MAINT, "lift", 60, 510))
+    p = small_problem(bays=bays, techs=techs, jobs=jobs)
+    board, _ = base_board(p)
+    # Two lifts: job 1 stays at (lift 2, tech 1, 10:00); job 2 (9:30–10:30) must not take lift 2.
+    items = [(2, "lift", 2, 570, 630, None), (1, "lift", 1, 600, 660, (2, 1, 600)), (3, "alignment", 3, 600, 660,
+                                                                                       None)]
+    out = {a.job_id: a for a in colour_bays(p, board, items)}
+    assert out[1].bay_id == 2 and out[2].bay_id == 1 and out[3].bay_id == 3
+    assert check_plan(p, plan_of(p, out.values())) == []
+    # Three lift jobs at once on two lifts cannot be coloured: the caller gets None.
+    assert colour_bays(p, board, [(i, "lift", i, 600, 660, None) for i in (1, 2, 3)]) is None
+
+
+def test_identical_lifts_are_one_pool_and_the_plan_names_real_bays():
+    p = S.busy_day(60, 5)
+    plan = solve(p, 1.0)
+    assert check_plan(p, plan) == []
+    kinds = {b.id: b.kind for b in p.bays}
+    lifts = [a for a in plan.assignments if kinds[a.bay_id] == "lift"]
+    assert len({a.bay_id for a in lifts}) > 1  # the pool was spread over the lifts
+
+
+def test_local_search_is_valid_within_the_guard_and_not_worse_than_greedy():
+    from services.dispatch.greedy import improve
+
+    for kind in ("busy", "walk_in_surge"):
+        p = S.day_of_kind(kind, 45, 21)
+        f, g = fcfs_plan(p), greedy_plan(p)
+        guard = (len(f.deferred), f.total_wait)
+        plan = improve(p, 0.3, guard=guard)
+        assert plan is not None and check_plan(p, plan) == []
+        assert len(plan.deferred) <= guard[0] and plan.total_wait <= guard[1] + 1e-9
+        if g.method != "fcfs":  # the greedy's own best order is where the search starts
+            assert plan.objective <= g.objective + 1e-9
+        assert plan.extras["local_tries"] > 0

@@ -144,3 +144,44 @@ def test_events_that_do_not_fit_are_refused_plainly():
         apply_event(p, plan, TechAbsent(9, 700))
     with pytest.raises(EventRejected, match="already on today's plan"):
         apply_event(p, plan, WalkIn(DJob(2, MAINT, "lift", 30, 600)))
+
+
+def vip_day():
+    """One lift technician: A (promised 10:00, 14 minutes), then the VIP V (waiting since 8:50, not promised)
+    at 10:14. A is a no-show at 10:00: V could start 14 minutes earlier."""
+    bays = (DBay(1, "lift"),)
+    techs = (DTech(1, MAINT, (480, 1050)),)
+    jobs = (DJob(1, MAINT, "lift", 14, 600, promised=600), DJob(2, MAINT, "lift", 60, 530, weight=2.0))
+    p = DispatchProblem(1, 510, 510, 1080, bays, techs, jobs)
+    plan = build_plan(p, [Assignment(1, 1, 1, 600, 614), Assignment(2, 1, 1, 614, 674)], status="x", method="x")
+    assert check_plan(p, plan) == []
+    return p, plan
+
+
+def test_no_show_pulls_a_job_earlier_only_for_a_real_gain():
+    p, plan = vip_day()
+    ev = NoShow(1, now=600)  # 14 minutes earlier for V would be worth 28 weighted minutes > the move penalty
+    new = replan(p, plan, ev)
+    assert check_plan(apply_event(p, plan, ev), new) == []
+    assert new.moved == () and new.extras["moved_voluntary"] == 0
+    # With a smaller threshold the same gain is taken: the threshold is what keeps V in place.
+    eager = replan(p, plan, ev, min_gain=10)
+    assert eager.moved == (2,) and eager.by_job()[2].start == 600 and eager.extras["moved_voluntary"] == 1
+
+
+@pytest.mark.parametrize("seed", [3, 4])
+def test_after_a_no_show_or_early_finish_only_real_gains_move(seed):
+    p = S.busy_day(80, seed)
+    plan = solve(p, 1.5)
+    for now in (600, 720, 840):
+        running = [a for a in plan.assignments if a.start < now < a.end]
+        later = sorted((a for a in plan.assignments if a.start >= now + 30), key=lambda a: -(a.end - a.start))
+        old = plan.by_job()
+        for ev in (NoShow(later[0].job_id, now=now), EarlyFinish(running[0].job_id, now, now=now)):
+            new = replan(p, plan, ev)
+            assert check_plan(apply_event(p, plan, ev), new) == []
+            got = new.by_job()
+            assert new.extras["must_move"] == new.extras["moved_must"] == 0
+            assert new.extras["moved_voluntary"] == len(new.moved)
+            for jid in new.moved:
+                assert got[jid].start <= old[jid].start - 15  # pulled earlier by a real gain, never later

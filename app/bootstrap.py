@@ -6,7 +6,7 @@ import logging
 import sys
 from dataclasses import dataclass
 
-from PySide6.QtCore import QCoreApplication, QTimer
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtWidgets import QApplication
 
 from app.bridge import EventBridge
@@ -120,13 +120,19 @@ class App:
                                           theme)
         self.listener = Listener(self.db.conninfo, self.bridge.publish, self.bridge.publish_connection)
         self.listener.start()
-        # Alerts are computed from the live data once a minute; several consoles doing it at once is safe (the
-        # evaluation takes a transaction-level try-lock and the others skip).
-        self.alert_timer = QTimer()
-        self.alert_timer.setInterval(60_000)
-        self.alert_timer.timeout.connect(self.evaluate_alerts)
-        self.alert_timer.start()
-        self.evaluate_alerts()
+        # Background jobs on their own thread (services.jobs, APScheduler as a local timer): the national
+        # rebalancing every N minutes — each run claimed in PostgreSQL, so exactly one console runs it — alert
+        # evaluation once a minute (a try-lock lets the other consoles skip) and the nightly housekeeping.
+        from services.jobs import Jobs
+
+        self.jobs = Jobs(self.db, self.user.login, on_event=self.bridge.publish_job,
+                         owner_db=self.prepared.db if self.prepared is not None else None)
+        try:
+            self.jobs.start()
+        except Exception as exc:  # noqa: BLE001 - the console works without its timers; say so
+            log.warning("background jobs did not start: %s", exc)
+            self.jobs = None
+        self.presenter.ops.jobs = self.jobs
         self.dialog.hide()
         self.window.show()
         self.presenter.start()
@@ -147,8 +153,8 @@ class App:
         """Listener first, then running work, then the pools and engines (ARCHITECTURE.md's order)."""
         if self.presenter is not None:
             self.presenter.save_layout()
-        if getattr(self, "alert_timer", None) is not None:
-            self.alert_timer.stop()
+        if getattr(self, "jobs", None) is not None:
+            self.jobs.shutdown(wait=True)  # a running job finishes first
         if self.listener is not None:
             self.listener.stop()
         if self.presenter is not None:

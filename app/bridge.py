@@ -12,6 +12,7 @@ class EventBridge(QObject):
     sig_resync = Signal()  # notifications may have been lost: re-read everything
     sig_connection_changed = Signal(bool, str)  # connected?, plain message
     sig_progress = Signal(float, str)  # long work: fraction 0..1, what is happening
+    sig_job_event = Signal(object)  # services.jobs.JobEvent: a background job ran (rebalancing, alerts, ...)
 
     def publish(self, event: StoreChanged | Resync) -> None:
         """Called on the listener thread; Qt queues the emission to the receivers' (GUI) thread."""
@@ -25,3 +26,7 @@ class EventBridge(QObject):
 
     def publish_progress(self, fraction: float, message: str) -> None:
         self.sig_progress.emit(fraction, message)
+
+    def publish_job(self, event: object) -> None:
+        """Called on the scheduler's thread."""
+        self.sig_job_event.emit(event)

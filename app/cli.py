@@ -56,11 +56,15 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--role", choices=("hq", "region", "store"), help="log in as this role's first demo user")
     s.add_argument("--lang", choices=("zh_CN", "en"), default="zh_CN", help="UI language (default zh_CN)")
 
-    s = sub.add_parser("replay", help="replay the seeded demand under the old or the smart policy and compare")
+    s = sub.add_parser("replay", help="replay the seeded demand under the old, smart or rebalance policy and "
+                       "compare")
     s.add_argument("--days", type=int, default=30, help="days from the start of the seeded history (default 30)")
-    s.add_argument("--policy", choices=("old", "smart"), default="smart", help="the policy to replay")
+    s.add_argument("--policy", choices=("old", "smart", "rebalance"), default="smart",
+                   help="the policy to replay (rebalance = smart + parts transfers, technician loans and "
+                   "referrals the evening before)")
     s.add_argument("--compare", action=argparse.BooleanOptionalAction, default=True,
-                   help="also replay the other policy unless a scenario of it over the same days exists")
+                   help="compare with the other policies: replays old (and smart for rebalance) unless a "
+                   "scenario of it over the same days exists, and shows any other found")
     s.add_argument("--workers", type=int, default=2, help="simulation processes for the old policy (default 2)")
 
     s = sub.add_parser("store-password", help="save the shared server's password in the system keyring")
@@ -205,10 +209,13 @@ def _num(v: float | None, digits: int) -> str:
 def cmd_replay(args: argparse.Namespace) -> int:
     from services.demo.seed import network_for, seeded_options
     from services.replay import (
+        POLICIES,
         find_scenario,
         format_comparison,
         load_comparison,
         load_extra,
+        load_stats,
+        network_moves_line,
         run_replay,
         save_scenario,
         store_output_change,
@@ -222,14 +229,17 @@ def cmd_replay(args: argparse.Namespace) -> int:
         raise DomainError(f"The seeded history has {opts.days} days; ask for --days between 1 and {opts.days}.")
     _, network = network_for(opts)
     start = opts.first_day()
-    other = "old" if args.policy == "smart" else "smart"
+    # the baselines a policy is compared with: smart with old, rebalance with old and smart
+    needed = {"old": ["smart"], "smart": ["old"], "rebalance": ["old", "smart"]}[args.policy]
     ids: dict[str, int] = {}
     with db.connect() as conn:
         if args.compare:
-            found = find_scenario(conn, other, start, args.days, opts.seed, len(network.stores))
-            if found is not None:
-                ids[other] = found
-        todo = [args.policy] + ([other] if args.compare and other not in ids else [])
+            for other in POLICIES:
+                if other != args.policy:
+                    found = find_scenario(conn, other, start, args.days, opts.seed, len(network.stores))
+                    if found is not None:
+                        ids[other] = found
+        todo = [args.policy] + ([p for p in needed if p not in ids] if args.compare else [])
         for policy in todo:
             def progress(fraction: float, message: str) -> None:
                 sys.stderr.write(f"\r[{fraction * 100:5.1f}%] {message:<50.50}")
@@ -243,13 +253,16 @@ def cmd_replay(args: argparse.Namespace) -> int:
             ids[policy] = save_scenario(conn, result, f"{policy} replay {start} – {end}",
                                         getpass.getuser())
             conn.commit()
-        order = [ids[p] for p in ("old", "smart") if p in ids]
+        order = [ids[p] for p in POLICIES if p in ids]
         rows = load_comparison(conn, order)
         notes = []
-        if "old" in ids and "smart" in ids:
+        if "old" in ids:
             before = {int(k): v for k, v in load_extra(conn, ids["old"]).get("store_output", {}).items()}
-            after = {int(k): v for k, v in load_extra(conn, ids["smart"]).get("store_output", {}).items()}
-            notes.append(store_output_change(before, after))
+            for p in POLICIES[1:]:
+                if p in ids:
+                    after = {int(k): v for k, v in load_extra(conn, ids[p]).get("store_output", {}).items()}
+                    notes.append(f"{p}: {store_output_change(before, after)}")
+        notes.extend(network_moves_line(p, load_stats(conn, ids[p])) for p in POLICIES[1:] if p in ids)
     print(f"Replay of {start} – {start + timedelta(days=args.days - 1)}, {len(network.stores)} stores "
           f"(same customers as the seeded history), scenarios {', '.join(map(str, order))}")
     print(format_comparison(rows, notes))

@@ -29,7 +29,7 @@ translate = QCoreApplication.translate
 
 # The docks that can go to another screen, with their titles.
 DOCKS = {"map": QT_TRANSLATE_NOOP("ConsoleWindow", "全国地图"), "wall": QT_TRANSLATE_NOOP("ConsoleWindow", "指标墙"),
-         "alerts": QT_TRANSLATE_NOOP("ConsoleWindow", "预警")}
+         "alerts": QT_TRANSLATE_NOOP("ConsoleWindow", "预警"), "inbox": QT_TRANSLATE_NOOP("ConsoleWindow", "审批")}
 # The language menu, in each language's own words (not translated: whoever reads one of them can switch).
 LANGUAGE_NAMES = {"zh_CN": "简体中文", "en": "English"}
 
@@ -115,6 +115,7 @@ class ConsoleWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction(self.booking_action)
         bar.addAction(self.pricing_action)
+        self.toolbar = bar
         self.screens_button = QToolButton()
         self.screens_button.setText(translate("ConsoleWindow", "多屏"))
         self.screens_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)

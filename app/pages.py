@@ -127,7 +127,7 @@ class StorePageWidget(QWidget):
         self.technicians = TechniciansWidget()
         for w in (self.compare, self.board, self.vehicles, self.bookings, self.technicians):
             w.set_theme(theme)
-        lists = QTabWidget()
+        lists = self.lists = QTabWidget()
         lists.addTab(self.vehicles, self.tr("在修车辆"))
         lists.addTab(self.bookings, self.tr("今日预约"))
         lists.addTab(self.technicians, self.tr("技师"))

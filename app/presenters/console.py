@@ -19,6 +19,7 @@ from app.navigation import History, Location
 from app.pages import StorePageWidget, WorkOrderPageWidget
 from app.presenters.analytics import AnalyticsPresenter
 from app.presenters.booking import BookingPresenter
+from app.presenters.network_ops import NetworkOpsPresenter
 from app.presenters.planning import PlanningPresenter
 from app.settings import UiSettings
 from app.tasks import TaskRunner
@@ -210,6 +211,13 @@ class ConsolePresenter(QObject):
         self.store_page.actions.sig_book_requested.connect(self.booking.open)
         w.sig_booking_requested.connect(self.booking.open)
         w.sig_pricing_requested.connect(self.analytics.open_pricing)
+        self.ops = NetworkOpsPresenter(w, self.runner, self.db, self.user, self.theme, self.store_page)
+        w.toolbar.addWidget(self.ops.badge)
+        self.store_page.lists.addTab(self.ops.parts, translate("ConsolePresenter", "缺件调拨"))
+        self.store_page.lists.addTab(self.ops.loans, translate("ConsolePresenter", "技师支援"))
+        if self.ops.status is not None:
+            self.overview_tabs.addTab(self.ops.status, translate("ConsolePresenter", "网络调度"))
+        self.bridge.sig_job_event.connect(self.ops.job_event)
         if self.user.role in ("hq", "region"):
             w.add_dock("map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)
             w.add_dock("wall", self.wall, Qt.DockWidgetArea.TopDockWidgetArea)
@@ -249,6 +257,7 @@ class ConsolePresenter(QObject):
     # --- navigation -----------------------------------------------------------------------------------------------
 
     def start(self) -> None:
+        self.ops.start()
         self.restore_layout()
         self._show(self.history.current, load=True)
 
@@ -275,6 +284,8 @@ class ConsolePresenter(QObject):
     def _show_store(self, data: tuple[StoreDayView, list[AlertItem], list[StoreStatus]]) -> None:
         view, alerts, status = data
         self.store_view = view
+        if self.planning.store_id != view.store_id or not self.ops.store_data:
+            self.ops.load_store(view.store_id)
         self.planning.set_store(view.store_id)
         if hasattr(self.store_page, "set_view"):
             self.store_page.set_view(view)
@@ -359,6 +370,8 @@ class ConsolePresenter(QObject):
         self.alerts_dirty |= kind in ("alert", "complaint")
         if kind in ("workorder", "booking"):
             self.planning.store_changed(store_id)
+        if kind == "inbox":
+            self.ops.store_changed(kind)
         if not self._coalesce.isActive() and not self.in_flight:
             self._coalesce.start()
 

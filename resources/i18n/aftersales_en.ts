@@ -157,6 +157,18 @@
         <source>新旧对比</source>
         <translation>Old vs smart</translation>
     </message>
+    <message>
+        <source>技师支援</source>
+        <translation>Technician loans</translation>
+    </message>
+    <message>
+        <source>缺件调拨</source>
+        <translation>Parts transfers</translation>
+    </message>
+    <message>
+        <source>网络调度</source>
+        <translation>Rebalancing</translation>
+    </message>
 </context>
 <context>
     <name>ConsoleWindow</name>
@@ -243,6 +255,10 @@
     <message>
         <source>＋ 预约</source>
         <translation>+ Book</translation>
+    </message>
+    <message>
+        <source>审批</source>
+        <translation>Approvals</translation>
     </message>
 </context>
 <context>
@@ -2685,6 +2701,53 @@ It plays the same customers, stores and technicians once the old way and once wi
     <message>
         <source>正在运行…</source>
         <translation>Running…</translation>
+    </message>
+</context>
+<context>
+    <name>NetworkOps</name>
+    <message>
+        <source>%1 条没有办成：%2</source>
+        <translation>%1 not done: %2</translation>
+    </message>
+    <message>
+        <source>出错了：%1</source>
+        <translation>Something went wrong: %1</translation>
+    </message>
+    <message>
+        <source>同意</source>
+        <translation>Approved</translation>
+    </message>
+    <message>
+        <source>已%1 %2 条申请。</source>
+        <translation>%1 %2 requests.</translation>
+    </message>
+    <message>
+        <source>已撤回申请 %1。</source>
+        <translation>Withdrew request %1.</translation>
+    </message>
+    <message>
+        <source>已申请技师支援（申请号 %1），等审批；批准后排班自动生效。</source>
+        <translation>Asked for a technician (request %1); once approved, the rosters change by themselves.</translation>
+    </message>
+    <message>
+        <source>已申请调拨（申请号 %1），等区域经理审批；批准后库存自动转入本店。</source>
+        <translation>Asked for the parts (request %1); once the regional manager approves, the stock moves to this store by itself.</translation>
+    </message>
+    <message>
+        <source>库存和排班已经改好。</source>
+        <translation>Stock and rosters are updated.</translation>
+    </message>
+    <message>
+        <source>正在提交决定……</source>
+        <translation>Sending the decision…</translation>
+    </message>
+    <message>
+        <source>没有缺件</source>
+        <translation>No parts missing</translation>
+    </message>
+    <message>
+        <source>驳回</source>
+        <translation>Rejected</translation>
     </message>
 </context>
 </TS>

@@ -111,14 +111,16 @@ class Timeline:
 
 def earliest_common(t: int, hi: int, d: int, bay: Timeline, tech: Timeline, shift_end: int) -> int | None:
     """The earliest start ≥ t and ≤ hi at which both timelines are free for d minutes, ending by shift_end."""
+    bs, be, ts, te = bay.starts, bay.ends, tech.starts, tech.ends
+    nb, nt = len(bs), len(ts)
     while t <= hi and t + d <= shift_end:
-        c = bay.conflict(t, t + d)
-        if c is not None:
-            t = c
+        i = bisect_right(be, t)  # Timeline.conflict, inlined: this is the planners' inner loop
+        if i < nb and bs[i] < t + d:
+            t = be[i]
             continue
-        c = tech.conflict(t, t + d)
-        if c is not None:
-            t = c
+        i = bisect_right(te, t)
+        if i < nt and ts[i] < t + d:
+            t = te[i]
             continue
         return t
     return None

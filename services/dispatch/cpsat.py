@@ -1,7 +1,11 @@
 """The OR-Tools CP-SAT model of a store-day dispatch: optional jobs on bays and technicians, never worse than greedy.
 
-Runs in the calling thread (call it off the GUI thread, or through services.dispatch.runner in a separate
-process); always under a time limit; `cancel` stops the search and returns the best plan found so far.
+`solve` starts from the best of FCFS, the greedy orders and the caller's hint, then spends the time limit in
+two phases: (1) CP-SAT's full search with its LP on one core, for the lower bound, while the other core runs
+the local search over job orders (greedy.improve); (2) CP-SAT large-neighbourhood search on every worker from
+the best plan so far. Bays of one kind form one pool in the model (see _Model). Runs in the calling thread
+(call it off the GUI thread, or through services.dispatch.runner in a separate process); always under a time
+limit; `cancel` stops the search and returns the best plan found so far.
 """
 
 from __future__ import annotations
@@ -378,8 +382,14 @@ def solve(
     out: dict[str, tuple] = {}
     th = threading.Thread(target=lambda: out.update(r=run(1, min(left, phase1), start)), name="dispatch-bound",
                           daemon=True)
-    th.start()
+    if workers > 1:
+        th.start()  # beside the local search
     local = improve(problem, local_budget, move_penalty, guard, stop=stopped) if local_budget > 0 else None
+    if workers <= 1:  # one core: one after the other
+        seconds = min(time_limit - (time.perf_counter() - t0), BOUND_SHARE * time_limit)
+        first = local if local is not None and local.objective < start.objective else start
+        th = threading.Thread(target=lambda: out.update(r=run(1, seconds, first)), daemon=True)
+        th.start()
     th.join()
     code, solver = out["r"]
     branches += solver.NumBranches()

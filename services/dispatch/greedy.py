@@ -1,7 +1,10 @@
-"""The first-come-first-served baseline and a fast greedy plan (the CP-SAT solver's hint); both pure Python.
+"""The first-come-first-served baseline, a fast greedy plan and a local search over job orders; pure Python.
 
-`check_plan` and `evaluate` (services.dispatch.common) are re-exported here: every plan is measured and
-validated by the same two functions.
+FCFS places jobs on concrete bays, as the old way of working does. The greedy and the local search decode a
+job order with the bays of one kind as one pool (a span fits when fewer jobs than bays run at every minute of
+it) and colour the pool into concrete bays at the end (`colour_bays`), which is both faster and free of the
+first-fit bay fragmentation. `check_plan` and `evaluate` (services.dispatch.common) are re-exported here:
+every plan is measured and validated by the same two functions.
 """
 
 from __future__ import annotations
@@ -295,10 +298,11 @@ def colour_bays(problem: DispatchProblem, board: Board, items) -> list[Assignmen
 def improve(problem: DispatchProblem, budget: float, move_penalty: float = DEFAULT_MOVE_PENALTY,
             guard: tuple[int, float] | None = None, seed: int = 7,
             stop: Callable[[], bool] | None = None) -> Plan | None:
-    """A cheap local search over job orders: start from the best greedy ordering, move one job a few places
-    ahead or swap two near ones, decode, keep the change when the objective does not get worse (and the plan
-    defers no more jobs and makes customers wait no longer than `guard` allows). The best plan found within
-    `budget` seconds, or None when no order gave a valid plan."""
+    """A cheap local search over job orders: start from the best greedy ordering, move one job up to 8 places
+    ahead or swap two near ones, decode, and keep the change when it is not worse: first by how far the plan
+    exceeds `guard` (deferred jobs, total waiting of FCFS), then by the objective. The best plan found within
+    `budget` seconds (or until `stop()`), or None when none came within the guard. Deterministic per seed
+    for a given number of tries."""
     t0 = time.perf_counter()
     rng = random.Random(seed)
     fast = _Fast(problem)

@@ -1,5 +1,10 @@
 """Re-planning a store-day after an event (no-show, walk-in, overrun, early finish, technician absent) with
-minimal disruption, and the "come earlier" notices that follow."""
+minimal disruption, and the "come earlier" notices that follow.
+
+Only the jobs whose place became infeasible must move; after a no-show or an early finish another job may be
+pulled earlier, and only when its customer gains at least MIN_GAIN minutes (moving a promised job costs more
+than an unpromised one, so those go first); nothing else moves and nothing moves later by choice.
+"""
 
 from __future__ import annotations
 

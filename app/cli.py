@@ -50,7 +50,7 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     s = sub.add_parser("screenshot", help="render a view offscreen from the live database to a PNG")
-    s.add_argument("view", choices=("wall", "map", "region", "store", "alerts", "booking", "plan", "pricing", "replay"))
+    s.add_argument("view", choices=VIEW_CHOICES)
     s.add_argument("--out", required=True, help="the PNG file to write")
     s.add_argument("--size", default="1920x1080", help="WIDTHxHEIGHT (default 1920x1080)")
     s.add_argument("--role", choices=("hq", "region", "store"), help="log in as this role's first demo user")
@@ -67,9 +67,15 @@ def _parser() -> argparse.ArgumentParser:
                    "scenario of it over the same days exists, and shows any other found")
     s.add_argument("--workers", type=int, default=2, help="simulation processes for the old policy (default 2)")
 
+    s = sub.add_parser("rebalance", help="run the national rebalancing now; its proposals go to the approval inboxes")
+    s.add_argument("--days", type=int, default=1, help="plan this many days from tomorrow (default 1)")
     s = sub.add_parser("store-password", help="save the shared server's password in the system keyring")
     s.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     return p
+
+
+VIEW_CHOICES = ("wall", "map", "region", "store", "alerts", "booking", "plan", "pricing", "replay", "inbox", "parts",
+                "rebalance")
 
 
 def main(argv: list[str]) -> int:
@@ -307,6 +313,21 @@ def cmd_screenshot(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_rebalance(args: argparse.Namespace) -> int:
+    """A manual run, claimed in PostgreSQL like the consoles' scheduled ones (as the database owner, 'cli')."""
+    from services.jobs import Jobs
+
+    db = _open(args)
+    outcome = Jobs(db, "cli", days=args.days, alerts=False, housekeeping=False).run_slot(None, "manual")
+    run = outcome.run
+    if outcome.error:
+        print(f"错误 / Error: {outcome.error}", file=sys.stderr)
+        return 1
+    if run is not None:
+        print(f"Run {run.run_id} ({run.status}) in {run.seconds or 0:.1f} s: {run.message or ''}")
+    return 0
+
+
 COMMANDS = {
     "migrate": cmd_migrate,
     "db-url": cmd_db_url,
@@ -316,6 +337,7 @@ COMMANDS = {
     "replay": cmd_replay,
     "store-password": cmd_store_password,
     "screenshot": cmd_screenshot,
+    "rebalance": cmd_rebalance,
 }
 
 __all__ = ["main", "format_kpi_table", "timedelta"]

@@ -6,9 +6,11 @@ import os
 import time
 from pathlib import Path
 
-VIEWS = ("wall", "map", "region", "store", "alerts", "booking", "plan", "pricing", "replay")
+VIEWS = ("wall", "map", "region", "store", "alerts", "booking", "plan", "pricing", "replay", "inbox", "parts",
+         "rebalance")
 DEFAULT_ROLE = {"wall": "hq", "map": "hq", "region": "region", "store": "store", "alerts": "hq", "booking": "store",
-                "plan": "store", "pricing": "hq", "replay": "hq"}
+                "plan": "store", "pricing": "hq", "replay": "hq", "inbox": "region", "parts": "store",
+                "rebalance": "hq"}
 
 
 def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str | None = None,
@@ -77,6 +79,19 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
         elif view == "pricing":
             target = presenter.analytics.open_pricing()
             wait_for(lambda: presenter.analytics.pricing_data is not None, "the pricing rules")
+        elif view == "inbox":
+            ops = presenter.ops
+            before = ops.loaded
+            ops.show_inbox()
+            wait_for(lambda: ops.loaded > before, "the inbox")
+            target = ops.inbox
+        elif view == "parts":
+            ops = presenter.ops
+            wait_for(lambda: ops.store_data is not None, "the store's parts and loans")
+            presenter.store_page.lists.setCurrentWidget(ops.parts if ops.store_data.shortage else ops.loans)
+        elif view == "rebalance":
+            presenter.overview_tabs.setCurrentWidget(presenter.ops.status)
+            target = presenter.ops.status
         elif view == "replay":
             presenter.overview_tabs.setCurrentIndex(presenter.scenario_tab)
             wait_for(lambda: presenter.analytics.comparison_loaded > 0, "the replay comparison")

@@ -104,10 +104,12 @@ IMPACT_METRICS = (
     ("jobs", QT_TRANSLATE_NOOP("Inbox", "涉及工单"), "jobs", "info"),
     ("cost_yuan", QT_TRANSLATE_NOOP("Inbox", "费用"), "yuan", "bad"),
     ("sender_wait_added_min", QT_TRANSLATE_NOOP("Inbox", "派出店多等"), "minutes", "bad"),
+    ("shortage_units", QT_TRANSLATE_NOOP("Inbox", "缺件数量"), "units", "warning"),
+    ("value_yuan", QT_TRANSLATE_NOOP("Inbox", "调拨货值"), "yuan", "info"),
 )
 # The floor of each bar's scale, so one small request does not fill its bar.
 IMPACT_FLOOR = {"wait_saved_min": 60.0, "shortage_jobs": 5.0, "jobs": 5.0, "cost_yuan": 300.0,
-                "sender_wait_added_min": 60.0}
+                "sender_wait_added_min": 60.0, "shortage_units": 5.0, "value_yuan": 1000.0}
 
 # The history's actions and fields, in plain words (the audit log's action names are matched loosely).
 ACTION_WORDS = (
@@ -195,6 +197,8 @@ def impact_value_text(key_kind: str, value: float) -> str:
         return f"¥{value:,.0f}"
     if key_kind == "count":
         return arg(translate("Inbox", "%1 条"), f"{value:.0f}")
+    if key_kind == "units":
+        return arg(translate("Inbox", "%1 件"), f"{value:.0f}")
     return arg(translate("Inbox", "%1 单"), f"{value:.0f}")
 
 
@@ -229,15 +233,18 @@ def _value_words(key: str, value: object) -> str:
 
 
 def details_text(details: Mapping) -> str:
-    """What changed, in one line: '状态：待审批 → 已同意 · 意见：同意，下午送到'."""
+    """What changed, in one line: '状态：待审批 → 已同意 · 意见：同意，下午送到'. Only the fields a person reads
+    (DETAIL_WORDS) and changes (old → new) are shown; ids, the impact estimate and other machine fields are left to
+    the detail panel."""
     parts = []
     for key, value in details.items():
-        name = _tr(DETAIL_WORDS[key]) if key in DETAIL_WORDS else key
-        if isinstance(value, list | tuple) and len(value) == 2:
+        known = key in DETAIL_WORDS
+        name = _tr(DETAIL_WORDS[key]) if known else key
+        if isinstance(value, list | tuple) and len(value) == 2 and not isinstance(value[0], Mapping | list):
             parts.append(f"{name}：{_value_words(key, value[0])} → {_value_words(key, value[1])}")
         elif isinstance(value, Mapping) and {"old", "new"} <= set(value):
             parts.append(f"{name}：{_value_words(key, value['old'])} → {_value_words(key, value['new'])}")
-        elif value not in (None, "", {}, []):
+        elif known and value not in (None, "", {}, []) and not isinstance(value, Mapping | list):
             parts.append(f"{name}：{_value_words(key, value)}")
     return " · ".join(parts)
 

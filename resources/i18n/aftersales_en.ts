@@ -2457,6 +2457,18 @@ It plays the same customers, stores and technicians once the old way and once wi
         <source>显示 %1 条</source>
         <translation>%1 shown</translation>
     </message>
+    <message>
+        <source>缺件数量</source>
+        <translation>Parts short</translation>
+    </message>
+    <message>
+        <source>调拨货值</source>
+        <translation>Value moved</translation>
+    </message>
+    <message>
+        <source>%1 件</source>
+        <translation>%1 pcs</translation>
+    </message>
 </context>
 <context>
     <name>LoanProposals</name>

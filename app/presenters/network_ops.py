@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
 
@@ -131,14 +131,22 @@ def request_loan(db: Database, proposal: Proposal, actor: str) -> int:
         return request_id
 
 
-def fetch_runs(db: Database) -> tuple[list[RebalanceRunInfo], int]:
-    from services.jobs import read_interval
+def fetch_runs(db: Database) -> tuple[list[RebalanceRunInfo], datetime, dict[str, int]]:
+    """The last runs (whoever ran them), the next scheduled slot, and the last run's requests by kind."""
+    from services.jobs import floor_slot, read_interval
 
     with db.connect() as conn:
         rows = conn.execute("""SELECT id, slot, trigger, claimed_by, started_at, finished_at, status, proposals,
-                                      seconds, message FROM rebalance_run ORDER BY slot DESC, id DESC LIMIT 5""")
+                                      seconds, message FROM rebalance_run ORDER BY started_at DESC, id DESC LIMIT 5""")
         runs = [RebalanceRunInfo(*r) for r in rows.fetchall()]
-        return runs, read_interval(conn)
+        interval = read_interval(conn)
+        by_kind: dict[str, int] = {}
+        if runs:
+            by_kind = {k: int(n) for k, n in conn.execute(
+                "SELECT kind, count(*) FROM approvals.request_view WHERE run_id = %s GROUP BY kind",
+                (runs[0].run_id,)).fetchall()}
+    now = datetime.now(UTC)
+    return runs, floor_slot(now, interval) + timedelta(minutes=interval), by_kind
 
 
 # --- the presenter -------------------------------------------------------------------------------------------
@@ -177,13 +185,15 @@ class NetworkOpsPresenter(QObject):
         if self.status is not None:
             self.status.sig_run_requested.connect(self.run_now)
         self.dock = window.add_dock("inbox", self.inbox, Qt.DockWidgetArea.RightDockWidgetArea)
-        if "alerts" in window.docks:
-            window.tabifyDockWidget(window.docks["alerts"], self.dock)
-            window.docks["alerts"].raise_()
 
     # --- the inbox ----------------------------------------------------------------------------------------------
 
     def start(self) -> None:
+        """Once every dock is there: the inbox shares the right-hand column with the alerts, as a tab."""
+        alerts = self.window.docks.get("alerts")
+        if alerts is not None and not self.dock.isFloating():
+            self.window.tabifyDockWidget(alerts, self.dock)
+            alerts.raise_()
         self.refresh_inbox()
         self.refresh_runs()
 
@@ -305,12 +315,9 @@ class NetworkOpsPresenter(QObject):
             self.runner.submit(fetch_runs, self.db, on_done=self._show_runs, on_error=self._failed)
 
     def _show_runs(self, data) -> None:
-        runs, interval = data
-        if self.status is None:
-            return
-        last = runs[0].slot if runs else None
-        nxt = (last + timedelta(minutes=interval)) if last is not None else None
-        self.status.set_runs(runs, nxt)
+        runs, nxt, by_kind = data
+        if self.status is not None:
+            self.status.set_runs(runs, nxt, by_kind or None)
 
     def run_now(self) -> None:
         if self.jobs is None or self.status is None:

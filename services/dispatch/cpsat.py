@@ -35,7 +35,7 @@ from .common import (
 from .greedy import build_plan, colour_bays, fcfs_plan, greedy_plan, improve
 from .model import BAY_ACCEPTS, Assignment, DispatchProblem, Plan
 
-LOCAL_SHARE = 0.5  # of the time left after the baselines, for the local search over job orders
+LOCAL_SHARE = 0.7  # of the time left after the baselines, for the local search over job orders
 BOUND_SHARE = 0.2  # of the time limit for the first, bounding phase
 STATUS_NAMES = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}
 
@@ -80,6 +80,8 @@ class _Model:
         tech_iv: dict[int, list] = {t.id: [] for t in problem.techs}
         load_terms: dict[int, list] = {t.id: [] for t in problem.techs}
         load_cap: dict[int, int] = dict.fromkeys(load_terms, 0)
+        work_terms: dict[int, list] = {t.id: [] for t in problem.techs}  # (earliest start, minutes, literal)
+        kind_work: dict = {k: [] for k in capacity}
         obj: list = []
         const = 0
         wait_terms: list = []
@@ -128,6 +130,7 @@ class _Model:
                 m.Add(e == s + dvar)
             for k in kinds:
                 kind_iv[k].append(m.NewOptionalIntervalVar(s, dvar, e, xs[k], f"ib{job.id}_{k}"))
+                kind_work[k].append((lo, dset[0], xs[k]))
             for t, d in opts:
                 y = ys[t.id]
                 tech_iv[t.id].append(m.NewOptionalFixedSizeIntervalVar(s, d, y, f"it{job.id}_{t.id}"))
@@ -136,6 +139,7 @@ class _Model:
                 if t.shift[1] - d < hi_j:
                     m.Add(s <= t.shift[1] - d).OnlyEnforceIf(y)
                 load_terms[t.id].append(load_permille(d, t) * y)
+                work_terms[t.id].append((lo, d, y))
                 load_cap[t.id] += load_permille(d, t)
             wc = wait_coef(job)
             wait_terms += [wc * s, wc * (lo - job.ready) * p]
@@ -202,6 +206,33 @@ class _Model:
                 fixed_load[a.tech_id] += load_permille(a.end - a.start, techs[a.tech_id])
         max_possible = max([fixed_load[t] + load_cap[t] for t in techs], default=0)
         self.max_load = m.NewIntVar(0, max(0, max_possible), "maxload")
+        # Redundant, for the bound (the LP otherwise believes every job fits and bounds the deferred jobs near
+        # zero): the jobs that cannot start before minute a fit in the free minutes after a, of each technician
+        # (until his shift ends) and of each bay unit (until the last technician leaves), for a every hour.
+        # They only serve phase 1: `cuts` is fixed true there and left free (so presolve drops them) in phase 2.
+        self.cuts = m.NewBoolVar("cuts")
+        last_end = max([t.shift[1] for t in problem.techs], default=hi)
+        marks = range(problem.now - problem.now % 60, hi + 1, 60)
+        for tid, t in techs.items():
+            tl = board.techs[tid]
+            for a in marks:
+                terms = [d * y for lo_j, d, y in work_terms[tid] if lo_j >= a]
+                if not terms:
+                    continue
+                a = max(a, t.shift[0], problem.now)
+                busy = sum(max(0, min(z, t.shift[1]) - max(y0, a)) for y0, z in zip(tl.starts, tl.ends, strict=True))
+                m.Add(sum(terms) <= max(0, t.shift[1] - a - busy)).OnlyEnforceIf(self.cuts)
+        fixed_units: dict = {k: [] for k in capacity}
+        for rid, tl in board.bays.items():
+            fixed_units[self.unit[rid]] += list(zip(tl.starts, tl.ends, strict=True))
+        for k, items in kind_work.items():
+            for a in marks:
+                terms = [d * x for lo_j, d, x in items if lo_j >= a]
+                if not terms:
+                    continue
+                a = max(a, problem.now)
+                busy = sum(max(0, min(z, last_end) - max(y0, a)) for y0, z in fixed_units[k])
+                m.Add(sum(terms) <= max(0, capacity[k] * (last_end - a) - busy)).OnlyEnforceIf(self.cuts)
         for tid in techs:
             if load_terms[tid] or fixed_load[tid]:
                 m.Add(self.max_load >= fixed_load[tid] + sum(load_terms[tid]))
@@ -247,6 +278,7 @@ class _Model:
             if v["same"] is not None:
                 put(v["same"], present and (a.bay_id, a.tech_id, a.start) == tuple(job.current))
         put(self.max_load, max(load.values(), default=0))
+        put(self.cuts, True)  # the redundant constraints hold for every valid plan
 
     def read(self, solver: cp_model.CpSolver) -> list[Assignment] | None:
         """The solution with concrete bays, or None when the bays cannot be coloured (started jobs that start
@@ -351,6 +383,8 @@ def solve(
         prm.keep_all_feasible_solutions_in_presolve = True
         prm.cp_model_probing_level = 0
         prm.max_time_in_seconds = max(0.01, seconds)
+        cuts = model.model.Proto().variables[model.cuts.Index()].domain
+        cuts[0] = 1 if phase == 1 else 0
         if phase == 1:
             prm.num_workers = 1
         else:
@@ -380,17 +414,26 @@ def solve(
     local_budget = local_share * left if baselines and local_share > 0 else 0.0
     phase1 = max(local_budget, BOUND_SHARE * time_limit)
     out: dict[str, tuple] = {}
-    th = threading.Thread(target=lambda: out.update(r=run(1, min(left, phase1), start)), name="dispatch-bound",
-                          daemon=True)
+
+    def phase_one(seconds: float, hint_plan: Plan) -> None:
+        try:
+            out["r"] = run(1, seconds, hint_plan)
+        except BaseException as exc:  # raised again in the calling thread
+            out["error"] = (exc,)
+
+    th = threading.Thread(target=phase_one, args=(min(left, phase1), start), name="dispatch-bound", daemon=True)
     if workers > 1:
         th.start()  # beside the local search
     local = improve(problem, local_budget, move_penalty, guard, stop=stopped) if local_budget > 0 else None
     if workers <= 1:  # one core: one after the other
         seconds = min(time_limit - (time.perf_counter() - t0), BOUND_SHARE * time_limit)
         first = local if local is not None and local.objective < start.objective else start
-        th = threading.Thread(target=lambda: out.update(r=run(1, seconds, first)), daemon=True)
+        th = threading.Thread(target=phase_one, args=(seconds, first), name="dispatch-bound", daemon=True)
         th.start()
     th.join()
+    if "error" in out:
+        done.set()
+        raise out["error"][0]
     code, solver = out["r"]
     branches += solver.NumBranches()
     if code in (cp_model.OPTIMAL, cp_model.FEASIBLE):

@@ -196,6 +196,9 @@ class _Pool:
         return p
 
     def add(self, s: int, e: int) -> None:
+        if self.cap == 1:
+            self.full.add(s, e)
+            return
         self.items.append((s, e))
         ev = []
         for a, b in self.items:
@@ -240,7 +243,10 @@ class _Fast:
                                 len(t.skills) - len(j.skills), ks) for t in sorted(eligible_techs(problem, j),
                                                                                     key=lambda t: t.id)]
 
-    def decode(self, jobs: Sequence[DJob], versatility: float, bay_upgrade: float) -> list[Assignment] | None:
+    def decode(self, jobs: Sequence[DJob], versatility: float, bay_upgrade: float,
+               colour: bool = True) -> list[Assignment] | None:
+        """The plan of the job order (started jobs included). colour=False leaves the bays unnamed (bay id
+        -1): enough to score a plan when no job has a place to keep (`current`)."""
         techs = {k: v.copy() for k, v in self.techs.items()}
         pools = {k: v.copy() for k, v in self.pools.items()}
         hi = self.hi
@@ -264,6 +270,8 @@ class _Fast:
                 techs[tid].add(s, e)
                 pools[k].add(s, e)
                 items.append((job.id, k, tid, s, e, job.current))
+        if not colour:
+            return self.fixed + [Assignment(jid, -1, tid, s, e) for jid, _, tid, s, e, _ in items]
         placed = colour_bays(self.problem, self.board, items)
         return None if placed is None else self.fixed + placed
 
@@ -307,9 +315,10 @@ def improve(problem: DispatchProblem, budget: float, move_penalty: float = DEFAU
     rng = random.Random(seed)
     fast = _Fast(problem)
     todo = [j for j in problem.jobs if j.fixed is None]
+    keeps = any(j.current is not None for j in todo)  # then bays matter to the objective: colour every time
 
-    def score(order, vers, upg):
-        placed = fast.decode(order, vers, upg)
+    def score(order, vers, upg, colour=keeps):
+        placed = fast.decode(order, vers, upg, colour)
         if placed is None:
             return None
         plan = build_plan(problem, placed, status="greedy", method="greedy:local", move_penalty=move_penalty)
@@ -344,4 +353,9 @@ def improve(problem: DispatchProblem, budget: float, move_penalty: float = DEFAU
             val, plan, order = got[0], got[1], new
     if val[0] > 0:
         return None  # never got within the guard
+    if not keeps:
+        got = score(order, vers, upg, True)  # name the bays of the best order
+        if got is None:
+            return None
+        plan = got[1]
     return replace(plan, extras={**plan.extras, "local_tries": float(tries)})

@@ -1,5 +1,5 @@
-"""The before/after replay: the seeded network's demand under the old and the smart policy, saved as scenarios
-and compared side by side (per region and nationally)."""
+"""The before/after replay: the seeded network's demand under the old, the smart and the rebalance policy, saved
+as scenarios and compared side by side (per region and nationally)."""
 
 from __future__ import annotations
 
@@ -17,12 +17,13 @@ from services.model import DomainError, ScenarioKpiRow
 from services.simulation.engine import simulate, simulate_parallel
 from services.simulation.kpi import NATIONAL, KpiAccumulator, Kpis
 from services.simulation.policies import OldPolicy, Policy
+from services.simulation.rebalancing import RebalancePolicy
 from services.simulation.records import StoreResult
 from services.simulation.resources import NetworkSpec
 from services.simulation.smart import SmartParams, SmartPolicy
 from services.simulation.timebase import MINUTES_PER_DAY
 
-POLICIES: tuple[str, ...] = ("old", "smart")
+POLICIES: tuple[str, ...] = ("old", "smart", "rebalance")  # also the order of the comparison
 Progress = Callable[[float, str], None]
 
 
@@ -58,6 +59,8 @@ def make_policy(name: str, params: SmartParams | None = None) -> Policy:
         return OldPolicy()
     if name == "smart":
         return SmartPolicy(params)
+    if name == "rebalance":
+        return RebalancePolicy(params)
     raise UnknownPolicy(f"There is no replay policy called {name!r}; choose one of {', '.join(POLICIES)}.")
 
 
@@ -123,8 +126,8 @@ def run_replay(
     """Replay `days` days from `start_date` of the network's demand (the same customers as the seeded history
     when `seed` and `start_date` are the seed's) under a policy; runs on a worker thread or the CLI.
 
-    The old policy's stores are independent and run in `workers` processes; the smart one couples the stores
-    through routing, so it steps the network day by day in this process (fast enough: see docs/replay.md).
+    The old policy's stores are independent and run in `workers` processes; the smart and rebalance ones
+    couple the stores through routing, loans and transfers, so it steps the network day by day in this process (fast enough: see docs/replay.md).
     Results never depend on `workers`.
     """
     if not 1 <= days <= 366:
@@ -321,6 +324,27 @@ def load_extra(conn: psycopg.Connection, scenario_id: int) -> dict[str, object]:
     return {} if row is None else dict(row[0])
 
 
+def load_stats(conn: psycopg.Connection, scenario_id: int) -> dict[str, object]:
+    """What the policy of a scenario did (referrals, loans, parts transfers…), as counted over the replay."""
+    row = conn.execute("SELECT params -> 'stats', days FROM scenario WHERE id = %s", (scenario_id,)).fetchone()
+    return {} if row is None or not isinstance(row[0], dict) else {**row[0], "days": row[1]}
+
+
+def network_moves_line(policy: str, stats: dict[str, object]) -> str:
+    """One line of a scenario's network moves per day: referrals, loans, parts transfers."""
+    days = int(stats.get("days") or 0)  # type: ignore[call-overload]
+    if not days:
+        return ""
+
+    def per_day(key: str) -> str:
+        return f"{float(stats.get(key, 0) or 0) / days:,.1f}"  # type: ignore[arg-type]
+
+    return (
+        f"{policy}: per day {per_day('referrals')} referrals (of which {per_day('day_before_referrals')} the "
+        f"evening before), {per_day('loans')} technician loans, {per_day('parts_transfers')} parts transfers."
+    )
+
+
 def store_output_change(before: dict, after: dict) -> str:
     """One line on how stores' output moved between two scenarios (store id → ¥ per store-day)."""
     common = [s for s in before if s in after]
@@ -372,8 +396,9 @@ def _scope_name(code: str | None) -> str:
 
 
 def format_comparison(rows: Sequence[ScenarioKpiRow], notes: Sequence[str] = ()) -> str:
-    """A side-by-side table: the nation KPI by KPI, then each region's headline KPIs, old vs smart (the first
-    scenario is the baseline of the change column)."""
+    """A side-by-side table: the nation KPI by KPI, then each region's headline KPIs, the scenarios in the order
+    given (old, smart, rebalance). Two scenarios get one "change" column (second − first); more get one column
+    per step (each scenario − the one before it: what smart adds to old, what rebalancing adds to smart)."""
     if not rows:
         return "No replay scenarios yet; run `python main.py replay --days 30 --policy smart`."
     scen: list[tuple[int, str]] = []
@@ -381,14 +406,13 @@ def format_comparison(rows: Sequence[ScenarioKpiRow], notes: Sequence[str] = ())
         if (r.scenario_id, r.policy) not in scen:
             scen.append((r.scenario_id, r.policy))
     by = {(r.scenario_id, r.region_code): r for r in rows}
-    first, last = scen[0][0], scen[-1][0]
-    compare = len(scen) > 1
-    lines: list[tuple[str, ...]] = [("National", *[p for _, p in scen], *(["change"] if compare else []))]
+    steps = list(range(1, len(scen)))
+    heads = ["change"] if len(scen) == 2 else [f"{scen[i][1]} − {scen[i - 1][1]}" for i in steps]
+    lines: list[tuple[str, ...]] = [("National", *[p for _, p in scen], *heads)]
     for attr, label, fmt, relative in _KPIS:
         vals = [getattr(by[(s, None)], attr) if (s, None) in by else None for s, _ in scen]
         cells = [("–" if v is None else fmt(v)) for v in vals]
-        if compare:
-            cells.append(_change(attr, vals[0], vals[-1], relative))
+        cells.extend(_change(attr, vals[i - 1], vals[i], relative) for i in steps)
         lines.append((label, *cells))
     out = [_table(lines), ""]
     regions = [r.code for r in REGIONS if any((s, r.code) in by for s, _ in scen)]
@@ -396,14 +420,13 @@ def format_comparison(rows: Sequence[ScenarioKpiRow], notes: Sequence[str] = ())
         head = ("By region", "utilization %", "wait h", "output ¥/store-day", "CSI", "cross/day")
         table: list[tuple[str, ...]] = [head]
         for code in [None, *regions]:
-            a, b = by.get((first, code)), by.get((last, code))
-            if a is None or b is None:
+            got = [by.get((s, code)) for s, _ in scen]
+            if any(g is None for g in got):
                 continue
 
-            def pair(attr: str, fmt: Callable[[float], str], a=a, b=b) -> str:
-                va, vb = getattr(a, attr), getattr(b, attr)
-                sa = "–" if va is None else fmt(va)
-                return sa if not compare else f"{sa} → {'–' if vb is None else fmt(vb)}"
+            def pair(attr: str, fmt: Callable[[float], str], got=got) -> str:
+                vals = [getattr(g, attr) for g in got]
+                return " → ".join("–" if v is None else fmt(v) for v in vals)
 
             table.append(
                 (

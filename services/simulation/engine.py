@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
 from heapq import heapify, heappop, heappush
 
@@ -14,7 +16,7 @@ from .demand import BAY_ACCEPTS, StoreDemand, make_rework, wo_bay_kind
 from .params import SimParams
 from .policies import Dispatcher, NetworkView, OldPolicy, Policy
 from .records import Request, StoreDay, StoreResult, Transfer, WorkOrder
-from .resources import NetworkSpec, StoreSpec
+from .resources import NetworkSpec, StoreSpec, Technician
 from .timebase import MINUTES_PER_DAY, weekday_of
 
 SKILL_BIT = {s: 1 << i for i, s in enumerate(SKILLS)}
@@ -25,6 +27,22 @@ LAST_START_BEFORE_CLOSE = 30  # a customer expected to start later than this bef
 LAST_START_BEFORE_SHIFT_END = 20  # nor one expected to start less than this before the able technicians leave
 JOB_IN_PROGRESS_REST = 45  # minutes: what the advisor adds for the jobs already on the bays
 _GROUP = {"lift": 0, "alignment": 0, "body": 1, "paint": 2}
+LOAN_TRAVEL_KMH = 30.0  # a technician on loan drives to the receiving store at the start of their shift
+
+
+def store_km(a: StoreSpec, b: StoreSpec) -> float:
+    """Great-circle distance between two stores in km."""
+    p1, p2 = math.radians(a.lat), math.radians(b.lat)
+    dl = math.radians(b.lon - a.lon)
+    h = math.sin((p2 - p1) / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(h)))
+
+
+def loan_guest(tech: Technician, home: StoreSpec, host: StoreSpec) -> Technician:
+    """The technician as the receiving store has them for a day on loan (应急支援): their own skills, speed,
+    lunch and shift end, starting after the drive from their home store."""
+    travel = math.ceil(store_km(home, host) / LOAN_TRAVEL_KMH * 60.0)
+    return replace(tech, shift_start=min(tech.shift_end, tech.shift_start + travel))
 
 
 class Job:
@@ -79,16 +97,18 @@ class Workshop:
         "tech_skill_count",
     )
 
-    def __init__(self, store: StoreSpec, day: int, tech_mask: list[int]) -> None:
+    def __init__(
+        self, store: StoreSpec, day: int, tech_mask: list[int], techs: tuple[Technician, ...] | None = None
+    ) -> None:
         self.store = store
         self.day = day
         self.bays = store.bays
-        self.techs = store.technicians
+        self.techs = store.technicians if techs is None else techs  # the store's own, then any on loan
         self.bay_busy = [False] * len(store.bays)
-        self.tech_busy = [False] * len(store.technicians)
-        self.tech_idle_since = [0] * len(store.technicians)
+        self.tech_busy = [False] * len(self.techs)
+        self.tech_idle_since = [0] * len(self.techs)
         self.tech_mask = tech_mask
-        self.tech_skill_count = [len(t.skills) for t in store.technicians]
+        self.tech_skill_count = [len(t.skills) for t in self.techs]
         self.window: list[tuple[int, int, int, int]] = []
         self.on_duty: list[int] = []
         self.queue: list[Job] = []
@@ -120,6 +140,9 @@ class StoreSimulator:
         self.carry: list[Job] = []
         self.pending: dict[int, list[Request]] = {}  # by day: rework returns, requests a policy moved there
         self.parts_ordered: set[int] = set()  # requests booked at the door whose missing parts were ordered then
+        # technician loans (应急支援) by day: technicians working here that day, own technicians working away
+        self.guests: dict[int, list[Technician]] = {}
+        self.away: dict[int, set[int]] = {}
         self.tech_mask = [sum(SKILL_BIT[s] for s in t.skills) for t in store.technicians]
         self.wash = tuple(i for i, b in enumerate(store.bays) if b.kind == "wash")
         by_kind: dict[str, tuple[int, ...]] = {}
@@ -140,13 +163,13 @@ class StoreSimulator:
             shape = self._job_shape[services] = (need, self._bays_for[kind], std, _GROUP.get(kind, 0))
         return shape
 
-    def _servers(self, on_duty: list[int]) -> list[int]:
+    def _servers(self, on_duty: list[int], masks: list[int]) -> list[int]:
         """How many jobs of each advisor group the store can run at once today (bays ∧ qualified people)."""
         counts = [0, 0, 0]
         for group, (skill, kinds) in enumerate(
             (("maintenance", ("lift", "alignment")), ("body", ("body",)), ("paint", ("paint",)))
         ):
-            people = sum(1 for t in on_duty if self.tech_mask[t] & SKILL_BIT[skill])
+            people = sum(1 for t in on_duty if masks[t] & SKILL_BIT[skill])
             bays = sum(1 for b in self.store.bays if b.kind in kinds)
             counts[group] = min(people, bays)
         return counts
@@ -178,7 +201,15 @@ class StoreSimulator:
 
         todays = list(requests)
         todays.extend(self.pending.pop(day, ()))
-        shop = Workshop(store, day, self.tech_mask)
+        # Technicians on loan today work here after the store's own; own technicians lent away do not.
+        guests = self.guests.pop(day, ())
+        away = self.away.pop(day, ())
+        if guests:
+            team = store.technicians + tuple(guests)
+            masks = self.tech_mask + [sum(SKILL_BIT[s] for s in g.skills) for g in guests]
+        else:
+            team, masks = store.technicians, self.tech_mask
+        shop = Workshop(store, day, masks, team)
         shop.bookings = [r for r in todays if r.booked]
         heap: list[tuple[int, int, int, object]] = []
         seq = 0
@@ -186,8 +217,8 @@ class StoreSimulator:
             heap.append((req.arrival, seq, _ARRIVE, req))
             seq += 1
         window = shop.window
-        for t, tech in enumerate(store.technicians):
-            if tech.day_off == weekday:
+        for t, tech in enumerate(team):
+            if tech.day_off == weekday or tech.id in away:
                 window.append((0, 0, 0, 0))
                 continue
             window.append(
@@ -211,11 +242,11 @@ class StoreSimulator:
         for j in queue:
             queued[j.group] += j.std
         dispatcher: Dispatcher = policy.plan_store_day(shop)
-        servers = self._servers(shop.on_duty)
+        servers = self._servers(shop.on_duty, masks)
         # skill mask → (technicians on duty who have all of it, latest sensible start for them)
         qualified: dict[int, tuple[int, int]] = {}
 
-        bays, techs = store.bays, store.technicians
+        bays, techs = store.bays, team
         bay_busy, tech_busy, idle_since = shop.bay_busy, shop.tech_busy, shop.tech_idle_since
         wash = self.wash
         free_bays = len(bays) - len(wash)
@@ -246,7 +277,7 @@ class StoreSimulator:
                 # back another day.
                 able = qualified.get(need)
                 if able is None:
-                    people = [t for t in shop.on_duty if self.tech_mask[t] & need == need]
+                    people = [t for t in shop.on_duty if masks[t] & need == need]
                     home = max((window[t][3] for t in people), default=0) - LAST_START_BEFORE_SHIFT_END
                     able = qualified[need] = (len(people), min(last_start, home))
                 capacity = min(servers[group], able[0])
@@ -399,7 +430,7 @@ class StoreSimulator:
                         bay_busy[b]
                         or tech_busy[t]
                         or b not in job.bays
-                        or self.tech_mask[t] & job.need != job.need
+                        or masks[t] & job.need != job.need
                         or not shop.on_shift(t, now)
                         or job.ready_at > now
                         or job.parts_at > now
@@ -527,7 +558,7 @@ def _simulate_network(
         weekday = weekday_of(day, start_date)
         view = NetworkView(network, day, start_date, sims)
         for transfer in policy.propose_transfers(view):
-            _apply_transfer(transfer, sims)
+            _apply_transfer(transfer, sims, day, weekday)
         routed: dict[int, list[Request]] = {sid: [] for sid in ids}
         for sid in ids:
             for req in demands[sid].day(day, weekday):
@@ -554,14 +585,39 @@ def _simulate_network(
         yield StoreResult(sid, tuple(orders[sid]), tuple(stats[sid]))
 
 
-def _apply_transfer(transfer: Transfer, sims: dict[int, StoreSimulator]) -> None:
-    """Parts move overnight between stock rooms; other kinds are seams for the smart policies to come."""
-    if transfer.kind != "parts" or transfer.part_code is None:
-        raise NotImplementedError(f"transfer kind {transfer.kind!r} is not simulated yet")
-    src, dst = sims[transfer.from_store_id].stock, sims[transfer.to_store_id].stock
-    qty = min(transfer.qty, src.get(transfer.part_code, 0))
-    src[transfer.part_code] = src.get(transfer.part_code, 0) - qty
-    dst[transfer.part_code] = dst.get(transfer.part_code, 0) + qty
+def _apply_transfer(transfer: Transfer, sims: dict[int, StoreSimulator], day: int, weekday: int) -> None:
+    """Apply a policy's move before the day starts: parts move overnight between stock rooms; a technician on
+    loan (应急支援) works this day at the receiving store, after the drive, and not at home; a referral moves a
+    booking for this day (one a policy booked earlier) to another store, at the same time. The request keeps
+    the store it was first made at, so its work order counts as a cross-store service."""
+    if transfer.from_store_id not in sims or transfer.to_store_id not in sims:
+        raise ValueError(f"transfer between unknown stores: {transfer}")
+    src, dst = sims[transfer.from_store_id], sims[transfer.to_store_id]
+    if transfer.kind == "parts" and transfer.part_code is not None:
+        qty = min(transfer.qty, src.stock.get(transfer.part_code, 0))
+        src.stock[transfer.part_code] = src.stock.get(transfer.part_code, 0) - qty
+        dst.stock[transfer.part_code] = dst.stock.get(transfer.part_code, 0) + qty
+    elif transfer.kind == "technician_loan":
+        tech = next((t for t in src.store.technicians if t.id == transfer.technician_id), None)
+        away = src.away.setdefault(day, set())
+        if tech is None or tech.day_off == weekday or tech.id in away or src is dst:
+            raise ValueError(f"technician {transfer.technician_id} cannot be lent by store "
+                             f"{transfer.from_store_id} on day {day} (not theirs, day off or lent already)")
+        if src.guests.get(day) or dst.away.get(day):
+            raise ValueError(f"store {transfer.from_store_id} or {transfer.to_store_id} both lends and borrows "
+                             f"on day {day}")
+        away.add(tech.id)
+        dst.guests.setdefault(day, []).append(loan_guest(tech, src.store, dst.store))
+    elif transfer.kind == "referral":
+        todays = src.pending.get(day, [])
+        req = next((r for r in todays if r.request_id == transfer.request_id), None)
+        if req is None or req.rework_of is not None or req.request_id in src.parts_ordered:
+            raise ValueError(f"request {transfer.request_id} is no booking of store {transfer.from_store_id} "
+                             f"for day {day} that can be referred")
+        todays.remove(req)
+        dst.pending.setdefault(day, []).append(req)
+    else:
+        raise NotImplementedError(f"transfer kind {transfer.kind!r} is not simulated")
 
 
 # --- parallel -------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from .timebase import MINUTES_PER_DAY, weekday_of
 
 if TYPE_CHECKING:
     from .engine import Job, Workshop
-    from .resources import StoreSpec
+    from .resources import StoreSpec, Technician
 
 BUCKET = 30  # minutes per ledger bucket; booking slots start on the half hour
 BUCKETS = MINUTES_PER_DAY // BUCKET
@@ -58,8 +58,8 @@ class SmartParams:
     # forecast and capacity model
     forecast_days: int = 21  # the store's usual day is learnt from this many past days
     capacity_factor: float = 0.9  # standard minutes a server turns out per minute (QC, changeovers)
-    # parts
-    parts_transfers: bool = True  # overnight transfers from neighbours within radius_km
+    # parts (issue 5's lever: on in the rebalance policy, off in smart)
+    parts_transfers: bool = False  # overnight transfers from neighbours within radius_km
     parts_cover_days: float = 0.5  # safety stock (days of usual use) beyond the next regular truck
     # dispatch
     spt_weight: float = 3.0  # priority = ready time + weight × standard minutes (shorter jobs first)
@@ -76,6 +76,15 @@ class SmartParams:
     overnight_accept_walkin: float = 0.7
     door_parts: bool = True  # a job waiting for missing parts is booked for when they arrive
     parts_accept: float = 0.8
+    # network rebalancing (issue 5; services/simulation/rebalancing.py turns them on)
+    loans: bool = False  # technician loans (应急支援) from under-loaded neighbours for the day
+    loan_wait: float = 30.0  # a store is a receiver when the mean predicted wait of its day is this or more
+    loan_min_gain_h: float = 1.0  # customer-hours of waiting saved at the receiver net of the sender's cost
+    loan_keep: int = 2  # technicians a sender keeps on duty (and every skill it had on duty)
+    loan_sender_load: float = 0.8  # the sender's expected work stays within this share of its capacity
+    loans_max_in: int = 2  # technicians a store receives per day
+    day_before_referrals: bool = False  # the evening before, bookings of overloaded stores offered a neighbour
+    day_before_accept: float = 0.5  # customers called who agree to go to the neighbour at the same time
 
     def as_dict(self) -> dict[str, object]:
         d = asdict(self)
@@ -124,6 +133,29 @@ def _shape(services: tuple[str, ...]) -> tuple[int, float, frozenset[str]]:
     return s
 
 
+def team_capacity(
+    spec: StoreSpec, team: Sequence[Technician], factor: float
+) -> tuple[list[list[int]], list[list[float]]]:
+    """(group → bucket: servers, standard minutes they turn out) of a store's bays worked by a team of
+    technicians (those on duty that day: the store's own, less any lent away, plus any on loan)."""
+    servers = [[0] * BUCKETS for _ in range(3)]
+    cap = [[0.0] * BUCKETS for _ in range(3)]
+    for g in range(3):
+        bays = sum(1 for b in spec.bays if b.kind in _GROUP_BAYS[g])
+        if not bays:
+            continue
+        people = [t for t in team if _GROUP_SKILL[g] in t.skills]
+        for k in range(spec.open_minute // BUCKET, -(-spec.close_minute // BUCKET)):
+            mid = k * BUCKET + BUCKET // 2
+            here = [t for t in people if t.shift_start <= mid < t.shift_end and not t.lunch_start <= mid < t.lunch_end]
+            n = min(bays, len(here))
+            servers[g][k] = n
+            if n:
+                speed = sum(sorted((t.speed for t in here), reverse=True)[:n]) / n
+                cap[g][k] = n * BUCKET * speed * factor
+    return servers, cap
+
+
 class _StoreModel:
     """What the policy knows of one store: neighbours, capacity by weekday, the usual day (forecast)."""
 
@@ -146,25 +178,7 @@ class _StoreModel:
             spec = self.spec
             on = [t for t in spec.technicians if t.day_off != weekday]
             self.skills_by_weekday[weekday] = [frozenset(t.skills) for t in on]
-            servers = [[0] * BUCKETS for _ in range(3)]
-            cap = [[0.0] * BUCKETS for _ in range(3)]
-            for g in range(3):
-                bays = sum(1 for b in spec.bays if b.kind in _GROUP_BAYS[g])
-                if not bays:
-                    continue
-                people = [t for t in on if _GROUP_SKILL[g] in t.skills]
-                for k in range(spec.open_minute // BUCKET, -(-spec.close_minute // BUCKET)):
-                    mid = k * BUCKET + BUCKET // 2
-                    here = [
-                        t
-                        for t in people
-                        if t.shift_start <= mid < t.shift_end and not t.lunch_start <= mid < t.lunch_end
-                    ]
-                    n = min(bays, len(here))
-                    servers[g][k] = n
-                    if n:
-                        speed = sum(sorted((t.speed for t in here), reverse=True)[:n]) / n
-                        cap[g][k] = n * BUCKET * speed * factor
+            servers, cap = team_capacity(spec, on, factor)
             self.servers[weekday] = servers
             self.capacity[weekday] = cap
         return self.servers[weekday], cap

@@ -1,5 +1,6 @@
 """The before/after replay: the old policy reproduces the engine, the smart one wins on a congested toy network,
-scenarios are stored and loaded back, and `main.py replay` prints the comparison."""
+the rebalance one's loans, parts transfers and evening referrals work, scenarios are stored and loaded back, and
+`main.py replay` prints the comparison."""
 
 from __future__ import annotations
 
@@ -14,11 +15,16 @@ from services.replay import (
     format_comparison,
     load_comparison,
     load_extra,
+    load_stats,
+    network_moves_line,
     run_replay,
     save_scenario,
 )
 from services.simulation import KpiAccumulator, build_network, load_params, simulate
 from services.simulation.kpi import NATIONAL
+from services.simulation.policies import NetworkView
+from services.simulation.rebalancing import RebalancePolicy, rebalance_params
+from services.simulation.records import Transfer
 from services.simulation.sample import SamplePlacement
 from services.simulation.smart import SmartParams, SmartPolicy
 
@@ -163,6 +169,15 @@ def test_cli_replay_prints_the_comparison(demo_url, capsys):
     assert main(["--database-url", demo_url, "replay", "--days", "2", "--policy", "smart"]) == 0
     captured = capsys.readouterr()
     assert "old: " not in captured.err and "change" in captured.out
+
+
+def test_cli_replay_rebalance_compares_three_policies(demo_url, capsys):
+    assert main(["--database-url", demo_url, "replay", "--days", "2", "--policy", "rebalance", "--workers", "1"]) == 0
+    captured = capsys.readouterr()
+    assert "rebalance: day 2/2" in captured.err
+    head = next(line for line in captured.out.splitlines() if line.startswith("National"))
+    assert head.split()[1:4] == ["old", "smart", "rebalance"] and "rebalance − smart" in head
+    assert "technician loans" in captured.out and "parts transfers" in captured.out
 
 
 def test_cli_replay_refuses_an_unseeded_database(database, capsys):
@@ -318,3 +333,168 @@ def test_door_books_jobs_for_when_their_parts_arrive(short_network):
     # the slot is the first after the delivery at which the board shows a free bay and technician
     assert all((wo.booked_for % 1440) % 30 == 0 for wo in booked_after)
     assert _mean_wait_h(waited) < 0.7 * _mean_wait_h([wo for wo in without if wo.parts_delayed_until])
+
+
+# --- what rebalancing adds (issue 5): technician loans, parts transfers, referrals the evening before --------
+
+
+class _Recording(RebalancePolicy):
+    """The rebalance policy, remembering every move it proposed and the day."""
+
+    def __init__(self, params) -> None:
+        super().__init__(params)
+        self.moves: list[tuple[int, Transfer]] = []
+
+    def propose_transfers(self, view):
+        out = super().propose_transfers(view)
+        self.moves.extend((view.day, t) for t in out)
+        return out
+
+
+def _rebalance(network, days=DAYS, **levers):
+    policy = _Recording(rebalance_params(**levers))
+    results = list(simulate(network, days, START, policy, SEED, mode="network"))
+    return policy, results, [wo for r in results for wo in r.work_orders]
+
+
+@pytest.fixture(scope="module")
+def understaffed_network():
+    """The toy city where the East stores have bays but few technicians and the North ones are quiet with
+    technicians to spare."""
+    params = load_params()
+    r = params.regions
+    regions = {
+        **r,
+        "E": replace(r["E"], demand_per_bay=7.0, techs_per_bay=0.5),
+        "N": replace(r["N"], demand_per_bay=2.5, techs_per_bay=1.6),
+    }
+    return build_network(PLACEMENTS, seed=SEED, params=replace(params, regions=regions))
+
+
+LOANS_ONLY = {**DOOR_OFF, "parts_transfers": False, "day_before_referrals": False}
+
+
+def test_technician_loans_cut_the_wait(understaffed_network):
+    policy, _, wos = _rebalance(understaffed_network, 4, **LOANS_ONLY)
+    _, _, without = _rebalance(understaffed_network, 4, **{**LOANS_ONLY, "loans": False})
+    assert policy.loans > 0 and all(t.from_store_id in (2, 3) and t.to_store_id in (1, 4) for _, t in policy.moves)
+
+    def east_wait(orders):
+        return _mean_wait_h([wo for wo in orders if wo.requested_store_id in (1, 4)])
+
+    assert east_wait(wos) < 0.9 * east_wait(without)
+    assert len(wos) >= len(without)
+
+
+def test_loans_respect_skills_and_leave_the_sender_its_minimum(understaffed_network):
+    from services.catalog import SERVICE_BY_CODE
+    from services.simulation.timebase import weekday_of
+
+    policy, results, wos = _rebalance(understaffed_network, 4, **LOANS_ONLY)
+    loans = [(d, t) for d, t in policy.moves if t.kind == "technician_loan"]
+    assert loans
+    store = {s.id: s for s in understaffed_network.stores}
+    on_duty = {(sd.store_id, sd.day): sd.technicians_on_duty for r in results for sd in r.store_days}
+    worked = 0
+    for day, loan in loans:
+        sender = store[loan.from_store_id]
+        tech = next(t for t in sender.technicians if t.id == loan.technician_id)
+        jobs = [wo for wo in wos if wo.technician_id == tech.id and wo.started_at // 1440 == day]
+        # the technician works that day at the receiving store only, after the drive, within their skills
+        assert all(wo.store_id == loan.to_store_id for wo in jobs)
+        assert all(wo.started_at >= day * 1440 + tech.shift_start for wo in jobs)
+        assert all({SERVICE_BY_CODE[c].skill for c in wo.services} <= set(tech.skills) for wo in jobs)
+        worked += len(jobs)
+        # the sender keeps its minimum and every skill it had on duty
+        team = [t for t in sender.technicians if t.day_off != weekday_of(day, START)]
+        rest = [t for t in team if t.id != tech.id]
+        assert on_duty[(sender.id, day)] == len(rest) >= policy.params.loan_keep
+        assert set().union(*(t.skills for t in rest)) == set().union(*(t.skills for t in team))
+        assert on_duty[(loan.to_store_id, day)] > len(
+            [t for t in store[loan.to_store_id].technicians if t.day_off != weekday_of(day, START)]
+        )
+    assert worked > 0
+    # each sender lends one technician a day and never borrows that day
+    per_day = [(d, t.from_store_id) for d, t in loans]
+    assert len(per_day) == len(set(per_day))
+    assert not {(d, t.to_store_id) for d, t in loans} & set(per_day)
+
+
+def test_the_engine_refuses_a_loan_of_a_technician_on_their_day_off(network):
+    from services.simulation.timebase import weekday_of
+
+    sender = network.stores[1]
+    day = next(d for d in range(7) if any(t.day_off == weekday_of(d, START) for t in sender.technicians))
+    resting = next(t for t in sender.technicians if t.day_off == weekday_of(day, START))
+
+    class Lending(SmartPolicy):
+        def propose_transfers(self, view):
+            if view.day == day:
+                return [Transfer("technician_loan", sender.id, network.stores[0].id, technician_id=resting.id)]
+            return []
+
+    with pytest.raises(ValueError, match="cannot be lent"):
+        list(simulate(network, day + 1, START, Lending(), SEED, mode="network"))
+
+
+@pytest.fixture(scope="module")
+def dry_east_network():
+    """The toy city where the busy East stock rooms run dry and the North ones are well stocked."""
+    params = load_params()
+    r = params.regions
+    regions = {
+        **r,
+        "E": replace(r["E"], demand_per_bay=9.0, stock_coverage_days=0.5),
+        "N": replace(r["N"], stock_coverage_days=10.0),
+    }
+    return build_network(PLACEMENTS, seed=SEED, params=replace(params, regions=regions))
+
+
+def test_parts_transfers_cut_the_wait(dry_east_network):
+    parts_only = {"loans": False, "day_before_referrals": False}
+    policy, results, wos = _rebalance(dry_east_network, 4, **parts_only)
+    _, without_results, without = _rebalance(dry_east_network, 4, **{**parts_only, "parts_transfers": False})
+    moves = [t for _, t in policy.moves]
+    assert moves and all(t.kind == "parts" and t.qty > 0 for t in moves)
+    # the dry East stock rooms get most of it from the well-stocked North ones
+    assert sum(t.qty for t in moves if t.to_store_id in (1, 4) and t.from_store_id in (2, 3)) > 0.8 * sum(
+        t.qty for t in moves
+    )
+
+    def shortages(res):
+        return sum(sd.parts_shortages for r in res for sd in r.store_days)
+
+    assert shortages(results) < 0.8 * shortages(without_results)
+    assert _mean_wait_h(wos) < 0.95 * _mean_wait_h(without)
+    # smart leaves parts transfers to the rebalance policy
+    assert SmartPolicy().propose_transfers(NetworkView(dry_east_network, 0, START, {})) == ()
+
+
+def test_day_before_referrals_move_tomorrows_bookings_to_a_neighbour(network):
+    policy, results, wos = _rebalance(network, 5, loans=False, parts_transfers=False)
+    referrals = [(d, t) for d, t in policy.moves if t.kind == "referral"]
+    assert referrals and policy.day_before == len(referrals)
+    served = {wo.wo_id: wo for wo in wos}
+    for day, t in referrals:
+        wo = served.get(t.request_id)
+        if wo is None:  # the customer may still have been turned away at the neighbour
+            continue
+        # served at the neighbour on the booked day, counted as a cross-store service of the store first asked
+        assert wo.store_id == t.to_store_id != wo.requested_store_id == t.from_store_id
+        assert wo.booked_for is not None and wo.booked_for // 1440 == day
+    assert any(t.request_id in served for _, t in referrals)
+
+
+def test_three_policies_compare_old_smart_rebalance(conn, network, old, smart):
+    rebalance = run_replay(network, DAYS, START, "rebalance", seed=SEED, workers=1)
+    assert rebalance.policy_stats["parts_transfers"] > 0 and "loans" in rebalance.policy_stats
+    assert smart.policy_stats["parts_transfers"] == 0
+    ids = [save_scenario(conn, r, f"{r.policy} toy", "tester") for r in (rebalance, smart, old)]
+    rows = load_comparison(conn)  # the latest of each policy, in the order old, smart, rebalance
+    assert [r.policy for r in rows if r.region_code is None] == ["old", "smart", "rebalance"]
+    assert {r.scenario_id for r in rows} == set(ids)
+    table = format_comparison(rows)
+    assert "smart − old" in table and "rebalance − smart" in table
+    stats = load_stats(conn, ids[0])
+    assert stats["days"] == DAYS and stats["parts_transfers"] == rebalance.policy_stats["parts_transfers"]
+    assert "technician loans" in network_moves_line("rebalance", stats)

@@ -359,8 +359,9 @@ def solve(
     if cancel is not None:
         def watch() -> None:
             while not done.is_set():
-                if cancel.wait(0.01) and holder:
-                    holder[-1].StopSearch()  # again every 10 ms: the phase running now stops too
+                if cancel.wait(0.01):
+                    if holder:
+                        holder[-1].StopSearch()  # again every 10 ms: the phase running now stops too
                     done.wait(0.01)
 
         watcher = threading.Thread(target=watch, name="dispatch-cancel", daemon=True)
@@ -424,7 +425,11 @@ def solve(
     th = threading.Thread(target=phase_one, args=(min(left, phase1), start), name="dispatch-bound", daemon=True)
     if workers > 1:
         th.start()  # beside the local search
-    local = improve(problem, local_budget, move_penalty, guard, stop=stopped) if local_budget > 0 else None
+
+    def settled() -> bool:  # cancelled, or phase 1 has proved its plan optimal: no use searching on
+        return stopped() or ("r" in out and out["r"][0] == cp_model.OPTIMAL)
+
+    local = improve(problem, local_budget, move_penalty, guard, stop=settled) if local_budget > 0 else None
     if workers <= 1:  # one core: one after the other
         seconds = min(time_limit - (time.perf_counter() - t0), BOUND_SHARE * time_limit)
         first = local if local is not None and local.objective < start.objective else start

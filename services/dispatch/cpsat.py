@@ -36,7 +36,7 @@ from .greedy import build_plan, colour_bays, fcfs_plan, greedy_plan, improve
 from .model import BAY_ACCEPTS, Assignment, DispatchProblem, Plan
 
 LOCAL_SHARE = 0.7  # of the time left after the baselines, for the local search over job orders
-BOUND_SHARE = 0.2  # of the time limit for the first, bounding phase
+BOUND_SHARE = 0.2  # of the time limit at least, for phase 1 (the bound; it runs beside the local search)
 STATUS_NAMES = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible"}
 
 

@@ -52,6 +52,7 @@ ROW_H = 50  # a table row: the values over their change
 POLICY_NAMES = {
     "old": QT_TRANSLATE_NOOP("ScenarioView", "原来的做法"),
     "smart": QT_TRANSLATE_NOOP("ScenarioView", "智能调度"),
+    "rebalance": QT_TRANSLATE_NOOP("ScenarioView", "智能调度＋网络调配"),
 }
 NATION = QT_TRANSLATE_NOOP("ScenarioView", "全国")
 # The catalog's region names (services/ has no Qt): marked here, translated at use.

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt
-from PySide6.QtWidgets import QDialog, QHBoxLayout
+from PySide6.QtWidgets import QComboBox, QDialog, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from app.tasks import TaskRunner
 from services.analytics import HourlyLoad, hourly_load
@@ -20,6 +20,7 @@ from services.users import UserInfo
 from widgets.hourly_load import HourlyLoadChart
 from widgets.pricing_editor import PricingEditor
 from widgets.scenario_view import ScenarioView
+from widgets.theme import palette as theme_palette
 
 log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
@@ -94,7 +95,32 @@ class AnalyticsPresenter(QObject):
         self.dialog: QDialog | None = None
         self.editor: PricingEditor | None = None
         self.chart: HourlyLoadChart | None = None
-        self.scenario = ScenarioView()
+        self.scenario_view = ScenarioView()
+        # Which replay to hold against the old way: issue 4's smart booking and dispatch, or with the network's
+        # rebalancing on top (the latest scenario of each).
+        self.scenario = QWidget()
+        self.policy_box = QComboBox()
+        self.policy_box.addItem(translate("AnalyticsPresenter", "智能预约与调度"), "smart")
+        self.policy_box.addItem(translate("AnalyticsPresenter", "再加上网络调配（借调、调拨、跨店推荐）"), "rebalance")
+        self.policy_box.setCurrentIndex(1)
+        self.policy_box.currentIndexChanged.connect(lambda _: self._show_comparison(self._comparison))
+        top = QHBoxLayout()
+        top.addWidget(QLabel(translate("AnalyticsPresenter", "与原来的做法对比：")))
+        top.addWidget(self.policy_box)
+        top.addStretch(1)
+        pal = theme_palette(self.theme if self.theme in ("dark", "light") else "dark")
+        self.scenario.setObjectName("scenarioBox")
+        self.scenario.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.scenario.setStyleSheet(f"""
+            QWidget#scenarioBox {{ background: {pal.window}; }}
+            QWidget#scenarioBox > QLabel {{ color: {pal.text}; font-size: 15px; }}
+            QWidget#scenarioBox > QComboBox {{ color: {pal.text}; background: {pal.surface_alt};
+                border: 1px solid {pal.border}; border-radius: 6px; padding: 4px 10px; font-size: 15px; }}""")
+        box = QVBoxLayout(self.scenario)
+        box.setContentsMargins(8, 6, 0, 0)
+        box.addLayout(top)
+        box.addWidget(self.scenario_view, 1)
+        self._comparison = ([], None, {})
         self.pricing_data: PricingData | None = None
         self.comparison_loaded = 0
 
@@ -153,8 +179,14 @@ class AnalyticsPresenter(QObject):
         self.runner.submit(fetch_comparison, self.db, on_done=self._show_comparison, on_error=self._failed)
 
     def _show_comparison(self, data) -> None:
+        self._comparison = data
         rows, hourly, meta = data
-        self.scenario.set_comparison(rows, hourly, meta)
+        wanted = self.policy_box.currentData()
+        policies = {r.policy for r in rows}
+        policy = wanted if wanted in policies else ("smart" if "smart" in policies else None)
+        shown = [r for r in rows if r.policy in ("old", policy)]
+        self.scenario_view.set_comparison(shown, {k: v for k, v in (hourly or {}).items() if k in ("old", policy)}
+                                          or None, {**meta, "baseline": "old", "policy": policy or "smart"})
         self.comparison_loaded += 1
 
     def _failed(self, exc: Exception) -> None:

@@ -1896,6 +1896,10 @@ It plays the same customers, stores and technicians once the old way and once wi
         <source>高峰没有变平：负载曲线和原来差不多。</source>
         <translation>The peak did not flatten: the load curve is much as before.</translation>
     </message>
+    <message>
+        <source>智能调度＋网络调配</source>
+        <translation>Smart + network rebalancing</translation>
+    </message>
 </context>
 <context>
     <name>TechRecommend</name>
@@ -1949,6 +1953,18 @@ It plays the same customers, stores and technicians once the old way and once wi
     <message>
         <source>已保存 %1 条低峰定价规则，新预约立即按新规则报价。</source>
         <translation>Saved %1 off-peak pricing rules; new bookings are priced by them from now on.</translation>
+    </message>
+    <message>
+        <source>智能预约与调度</source>
+        <translation>Smart booking and dispatch</translation>
+    </message>
+    <message>
+        <source>再加上网络调配（借调、调拨、跨店推荐）</source>
+        <translation>Plus network rebalancing (loans, parts transfers, referrals)</translation>
+    </message>
+    <message>
+        <source>与原来的做法对比：</source>
+        <translation>Compared with the old way:</translation>
     </message>
 </context>
 <context>

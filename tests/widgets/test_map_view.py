@@ -253,14 +253,14 @@ def test_hover_shows_the_store_card(widget, stores, qtbot):
     s = isolated_store(widget, stores)
     viewport = widget._view.viewport()
     qtbot.mouseMove(viewport, viewport.mapFrom(widget, widget.marker_pos(s.store_id)))
-    qtbot.waitUntil(lambda: widget.hover_card_text() != "", timeout=2000)
+    qtbot.waitUntil(lambda: widget.hover_card_text() != "", timeout=10000)
     text = widget.hover_card_text()
     assert s.name_zh in text and s.city_zh in text and "在修车辆" in text
     # The card follows data changes while it is open.
     widget.update_stores([dataclasses.replace(s, vehicles_today=77)])
     assert "77 台" in widget.hover_card_text()
     qtbot.mouseMove(viewport, sea_pos(widget))
-    qtbot.waitUntil(lambda: widget.hover_card_text() == "", timeout=2000)
+    qtbot.waitUntil(lambda: widget.hover_card_text() == "", timeout=10000)
 
 
 def test_region_filter_dims_hides_and_zooms(widget, stores, qtbot):

@@ -37,15 +37,16 @@ def customer_location(conn, plate: str | None, store_id: int | None) -> tuple[fl
 
 
 def recommend(db: Database, request: dict) -> list[StoreRecommendation]:
-    """Runs on a worker thread."""
-    from services.booking.recommend import recommend_stores
+    """Runs on a worker thread. Opened for a store, the others say how much sooner they can start (a referral)."""
+    from services.booking.recommend import recommend_stores, with_time_saved
 
     with db.engine.connect() as conn:
         lat, lon = request.get("lat"), request.get("lon")
         if lat is None or lon is None:
             lat, lon = customer_location(conn, request.get("plate"), request.get("store_id"))
-        return recommend_stores(conn, lat, lon, list(request["service_codes"]), request["window_start"],
+        recs = recommend_stores(conn, lat, lon, list(request["service_codes"]), request["window_start"],
                                 request["window_end"], limit=5)
+        return with_time_saved(recs, request.get("store_id"))
 
 
 def slots(db: Database, store_id: int, codes: tuple[str, ...], day: date) -> list[SlotOffer]:

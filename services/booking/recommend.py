@@ -194,3 +194,31 @@ def recommend_stores(conn: Conn, lat: float, lon: float, service_codes: Sequence
                     f"{c.km:.1f} km away, about {minutes} min by car"), _capability_reason(c, needs)),
             capable=False))
     return out
+
+
+def with_time_saved(recs: Sequence[StoreRecommendation], origin_store_id: int | None) -> list[StoreRecommendation]:
+    """The referral's view: when the customer asked at `origin_store_id`, every other store that can start sooner
+    carries one more line saying how much sooner (or that the store asked is full in the window). The score is
+    unchanged; the lines tell the advisor why sending the customer elsewhere is worth it."""
+    from dataclasses import replace
+
+    origin = next((r for r in recs if r.store_id == origin_store_id), None)
+    if origin_store_id is None or origin is None:
+        return list(recs)
+    out = []
+    for r in recs:
+        if r.store_id == origin_store_id or not r.capable or r.earliest_start is None:
+            out.append(r)
+            continue
+        if origin.earliest_start is None:
+            line = Reason("time_saved", 0.0, "本店这个时段已约满，这家店能接", "Your store is full in that window; this "
+                          "store can take the customer")
+        else:
+            saved = int((origin.earliest_start - r.earliest_start).total_seconds() // 60) \
+                + origin.predicted_wait_minutes - r.predicted_wait_minutes
+            if saved < 15:
+                out.append(r)
+                continue
+            line = Reason("time_saved", 0.0, f"比本店早 {saved} 分钟开工", f"Starts {saved} min sooner than your store")
+        out.append(replace(r, reasons=(*r.reasons, line)))
+    return out

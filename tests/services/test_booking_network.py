@@ -249,3 +249,25 @@ def test_the_network_reads_expose_no_customer_data(net):
     assert {r[0] for r in rows[today]} >= {"queue", "job"}
     assert {r[0] for r in rows[day]} >= {"booking", "reservation"}
     assert [v for person in people for v in person if v in dump] == []
+
+
+def test_a_referral_says_how_much_sooner_the_other_store_starts():
+    from datetime import datetime, timedelta
+
+    from services.booking.recommend import with_time_saved
+    from services.model import Reason, StoreRecommendation
+
+    t0 = datetime(2026, 12, 1, 9, 0)
+
+    def rec(store_id: int, start, wait: int) -> StoreRecommendation:
+        return StoreRecommendation(store_id, f"S{store_id}", "店", "Store", "北京", 3.0, 9, start, wait, 400.0, 400.0,
+                                   0.0, 80.0, (Reason("distance", 30.0, "近", "near"),))
+
+    recs = [rec(1, t0 + timedelta(hours=3), 20), rec(2, t0, 5), rec(3, t0 + timedelta(hours=3), 15)]
+    out = with_time_saved(recs, 1)
+    assert out[0].reasons == recs[0].reasons, "the store asked is unchanged"
+    assert out[1].reasons[-1].factor == "time_saved" and "195" in out[1].reasons[-1].zh  # 180 min + 15 min wait
+    assert out[2].reasons == recs[2].reasons, "5 minutes sooner is not worth a referral"
+    full = with_time_saved([rec(1, None, 240), rec(2, t0, 5)], 1)
+    assert "约满" in full[1].reasons[-1].zh
+    assert with_time_saved(recs, None) == recs

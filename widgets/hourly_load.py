@@ -32,8 +32,9 @@ class HourlyLoadChart(QWidget):
         self.plot.setMouseEnabled(False, False)
         self.plot.hideButtons()
         self.plot.showGrid(x=False, y=True, alpha=0.25)
-        self.plot.setYRange(0, 1.0)
-        self.plot.getAxis("left").setLabel(translate("HourlyLoadChart", "负载"))
+        self.plot.setYRange(0, 100.0)
+        self.plot.getAxis("left").setLabel(translate("HourlyLoadChart", "负载 %"))
+        self.plot.getAxis("left").enableAutoSIPrefix(False)
         self.plot.getAxis("bottom").setLabel(translate("HourlyLoadChart", "时"))
         for axis in ("left", "bottom"):
             self.plot.getAxis(axis).setTextPen(QColor(p.text))
@@ -63,11 +64,11 @@ class HourlyLoadChart(QWidget):
         """Load (0..1) by hour for the two periods; discounted_share: per hour, the share of the recent period's
         bookings that took an off-peak discount (0..1), drawn as bars."""
         x = np.asarray(list(hours), dtype=float)
-        self.before.setData(x, np.asarray(list(before), dtype=float))
-        self.after.setData(x, np.asarray(list(after), dtype=float))
-        self.bars.setOpts(x=x, height=np.asarray(list(discounted_share), dtype=float), width=0.6)
-        top = max([*before, *after, *discounted_share, 0.5])
-        self.plot.setYRange(0, min(1.05, top * 1.15))
+        self.before.setData(x, 100 * np.asarray(list(before), dtype=float))
+        self.after.setData(x, 100 * np.asarray(list(after), dtype=float))
+        self.bars.setOpts(x=x, height=100 * np.asarray(list(discounted_share), dtype=float), width=0.6)
+        top = 100 * max([*before, *after, *discounted_share, 0.5])
+        self.plot.setYRange(0, min(105.0, top * 1.15))
         self.plot.setXRange(float(min(hours)) - 0.6, float(max(hours)) + 0.6)
         self.plot.getAxis("bottom").setTicks([[(float(h), str(h)) for h in hours]])
         self.legend.setText(translate("HourlyLoadChart", "虚线：%1　实线：%2　柱：低峰折扣预约占比")

@@ -44,10 +44,14 @@ def fetch_pricing(db: Database, region_code: str | None) -> PricingData:
     with db.engine.connect() as conn:
         rules = load_rules(conn)
         changed = execute(conn, "SELECT max(updated_at) FROM pricing_rule").fetchone()[0]
-        pivot = changed.astimezone(CHINA).date() if changed else today - timedelta(days=WINDOW_DAYS)
-        pivot = min(pivot, today)
+        # Whole days only: the week before the rules last changed and the days since (up to a week); when they
+        # changed today (or never), the last complete week against the one before it.
+        yesterday = today - timedelta(days=1)
+        pivot = changed.astimezone(CHINA).date() if changed else None
+        if pivot is None or pivot > yesterday:
+            pivot = yesterday - timedelta(days=WINDOW_DAYS - 1)
         before = hourly_load(conn, pivot - timedelta(days=WINDOW_DAYS), pivot - timedelta(days=1), region_code)
-        after = hourly_load(conn, pivot, min(today, pivot + timedelta(days=WINDOW_DAYS - 1)), region_code)
+        after = hourly_load(conn, pivot, min(yesterday, pivot + timedelta(days=WINDOW_DAYS - 1)), region_code)
         return PricingData(rules, changed, before, after)
 
 

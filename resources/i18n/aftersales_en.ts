@@ -2012,6 +2012,10 @@ It plays the same customers, stores and technicians once the old way and once wi
         <source>高峰与平均之比：%1 → %2（越接近 1 越平稳）</source>
         <translation>Peak over mean: %1 → %2 (the closer to 1, the flatter)</translation>
     </message>
+    <message>
+        <source>负载 %</source>
+        <translation>Load %</translation>
+    </message>
 </context>
 <context>
     <name>PlanningBar</name>

@@ -7,10 +7,12 @@ from datetime import datetime
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
+    QFrame,
     QHBoxLayout,
     QLabel,
     QProgressBar,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QTabWidget,
     QVBoxLayout,
@@ -132,13 +134,19 @@ class StorePageWidget(QWidget):
         lists.addTab(self.bookings, self.tr("今日预约"))
         lists.addTab(self.technicians, self.tr("技师"))
         top = QSplitter(Qt.Orientation.Horizontal)
-        top.addWidget(self.compare)
+        compare_area = QScrollArea()  # on a short screen the comparison scrolls rather than pushing the board off
+        compare_area.setWidgetResizable(True)
+        compare_area.setFrameShape(QFrame.Shape.NoFrame)
+        compare_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        compare_area.setWidget(self.compare)
+        compare_area.setMinimumWidth(self.compare.minimumSizeHint().width() + 14)
+        top.addWidget(compare_area)
         top.addWidget(lists)
         top.setSizes([420, 900])
         body = QSplitter(Qt.Orientation.Vertical)
         body.addWidget(top)
         body.addWidget(self.board)
-        body.setSizes([380, 520])
+        body.setSizes([470, 430])
         layout = QVBoxLayout(self)
         head = QHBoxLayout()
         head.addWidget(self.title)
@@ -157,7 +165,7 @@ class StorePageWidget(QWidget):
         self.compare.set_kpis(view.kpis, view.region_kpis)
         self.board.set_day(view.day_start, view.day_end)
         self.board.set_lanes(view.lanes)
-        self.board.setMinimumHeight(min(520, self.board.height_for_all_lanes()))  # fits a 1080-line screen
+        self.board.setMinimumHeight(min(240, self.board.height_for_all_lanes()))  # fits a 1080-line screen
         self.board.set_jobs(view.jobs)
         self.board.set_now(now)
         self.vehicles.set_vehicles(view.vehicles)

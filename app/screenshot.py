@@ -88,9 +88,10 @@ def take(view: str, out: Path, size: tuple[int, int] = (1920, 1080), role: str |
         elif view == "parts":
             ops = presenter.ops
             wait_for(lambda: ops.store_data is not None, "the store's parts and loans")
-            presenter.store_page.lists.setCurrentWidget(ops.parts if ops.store_data.shortage else ops.loans)
+            presenter.store_page.lists.setCurrentIndex(presenter.store_page.lists.count() - (2 if ops.store_data.shortage
+                                                                                             else 1))
         elif view == "rebalance":
-            presenter.overview_tabs.setCurrentWidget(presenter.ops.status)
+            presenter.overview_tabs.setCurrentIndex(presenter.status_tab)
             target = presenter.ops.status
         elif view == "replay":
             presenter.overview_tabs.setCurrentIndex(presenter.scenario_tab)

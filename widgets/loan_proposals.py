@@ -97,6 +97,9 @@ class ProposalCard(QFrame):
         row.addWidget(self.request_button, 0, Qt.AlignmentFlag.AlignVCenter)
 
 
+OVERLOADED_PCT = 90.0  # below this forecast load a store needs no loan (services.rebalance Params.overload_at)
+
+
 class LoanProposalsWidget(QWidget):
     """Technicians who could help an overloaded store on given days, best first, one click to ask for one.
 
@@ -167,9 +170,13 @@ class LoanProposalsWidget(QWidget):
         self.load_label.setText(
             arg(translate("LoanProposals", "预计负荷 %1%，人手不够。下面是附近有空的技师："), f"{load_pct:.0f}") if load_pct is not None
             else translate("LoanProposals", "附近有空、会做这些活的技师："))
-        self.load_label.setVisible(bool(proposals) or load_pct is not None)
+        relaxed = load_pct is not None and load_pct < OVERLOADED_PCT
+        self.load_label.setVisible(bool(proposals) or (load_pct is not None and not relaxed))
         self.message_label.hide()
-        if not proposals:
+        if not proposals and relaxed:
+            self.empty_label.setText(arg(translate("LoanProposals", "预计负荷 %1%，人手够用，这两天不需要借调技师。"),
+                                         f"{load_pct:.0f}"))
+        elif not proposals:
             self.empty_label.setText(translate("LoanProposals", "附近门店这几天也没有空闲的技师。可以把部分客户推荐到别的门店。"))
         self.empty_label.setVisible(not proposals)
         scale: dict[str, float] = {}

@@ -90,7 +90,7 @@ class BookingPresenter(QObject):
 
     def open(self) -> BookingDialog:
         if self.dialog is None:
-            self.dialog = BookingDialog("light")
+            self.dialog = BookingDialog("light", parent=self.window)  # closes with the window
             self.dialog.sig_recommend_requested.connect(self.recommend)
             self.dialog.sig_slots_requested.connect(self.slots)
             self.dialog.sig_book_requested.connect(self.book)

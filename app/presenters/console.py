@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QSplitter, QTabWidget
+from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSplitter, QTabWidget
 
 from app import screens
 from app.bridge import EventBridge
@@ -130,6 +130,15 @@ def acknowledge_alert(db: Database, alert_id: int, login: str) -> AlertItem:
 translate = QCoreApplication.translate
 
 
+def _scrollable(widget):
+    """A wide page inside the overview's tabs scrolls instead of widening the tabs (which would squeeze the map)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    area.setWidget(widget)
+    return area
+
+
 def _region_title(name: str) -> str:
     """'华北大区' — the region's name (data, kept) with the translated word for a region."""
     return translate("ConsolePresenter", "%1大区").replace("%1", name)
@@ -186,7 +195,7 @@ class ConsolePresenter(QObject):
         tabs.addTab(self.ranking, translate("ConsolePresenter", "排名与差距"))
         tabs.addTab(self.trend, translate("ConsolePresenter", "趋势"))
         self.analytics = AnalyticsPresenter(w, self.runner, self.db, self.user, self.theme)
-        self.scenario_tab = tabs.addTab(self.analytics.scenario, translate("ConsolePresenter", "新旧对比"))
+        self.scenario_tab = tabs.addTab(_scrollable(self.analytics.scenario), translate("ConsolePresenter", "新旧对比"))
         self.overview_tabs = tabs
         tabs.currentChanged.connect(self._tab_changed)
         overview.addWidget(tabs)
@@ -213,10 +222,11 @@ class ConsolePresenter(QObject):
         w.sig_pricing_requested.connect(self.analytics.open_pricing)
         self.ops = NetworkOpsPresenter(w, self.runner, self.db, self.user, self.theme, self.store_page)
         w.toolbar.addWidget(self.ops.badge)
-        self.store_page.lists.addTab(self.ops.parts, translate("ConsolePresenter", "缺件调拨"))
-        self.store_page.lists.addTab(self.ops.loans, translate("ConsolePresenter", "技师支援"))
+        self.store_page.lists.addTab(_scrollable(self.ops.parts), translate("ConsolePresenter", "缺件调拨"))
+        self.store_page.lists.addTab(_scrollable(self.ops.loans), translate("ConsolePresenter", "技师支援"))
         if self.ops.status is not None:
-            self.overview_tabs.addTab(self.ops.status, translate("ConsolePresenter", "网络调度"))
+            self.status_tab = self.overview_tabs.addTab(_scrollable(self.ops.status),
+                                                        translate("ConsolePresenter", "网络调度"))
         self.bridge.sig_job_event.connect(self.ops.job_event)
         if self.user.role in ("hq", "region"):
             w.add_dock("map", self.map, Qt.DockWidgetArea.LeftDockWidgetArea)

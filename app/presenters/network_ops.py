@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
+from PySide6.QtWidgets import QFrame, QScrollArea
 
 from app.tasks import TaskRunner
 from services import catalog
@@ -83,6 +84,7 @@ class StoreNetworkData:
     loan_days: tuple[date, date]
     technicians: dict[int, str]
     stores: dict[int, str]
+    load_pct: float | None = None  # the store's highest forecast load of the days, % of capacity
 
 
 def fetch_store_network(db: Database, store_id: int) -> StoreNetworkData:
@@ -100,6 +102,11 @@ def fetch_store_network(db: Database, store_id: int) -> StoreNetworkData:
         first = short[0] if short else None
         found = sources(conn, store_id, first.part_code, max(1, first.needed - first.on_hand)) if first else []
         loans = loan_proposals(conn, store_id, list(days))
+        from services.rebalance.inputs import load_inputs
+
+        own = load_inputs(conn, list(days), store_ids=[store_id])
+        loads = [sd.load / sd.capacity for (sid, _d), sd in own.store_days.items() if sid == store_id and sd.capacity]
+        load_pct = 100.0 * max(loads) if loads else None
         techs = {int(r[0]): r[1] for r in execute(
             conn, "SELECT id, name FROM technician WHERE id = ANY(%(ids)s)",
             {"ids": [p.technician_id for p in loans if p.technician_id]}).fetchall()}
@@ -108,7 +115,7 @@ def fetch_store_network(db: Database, store_id: int) -> StoreNetworkData:
             {"ids": [p.from_store_id for p in loans]}).fetchall()}
     return StoreNetworkData(store_id, name[0] if name else str(store_id),
                             (first.part_code, first.needed, first.on_hand) if first else None, len(short), found,
-                            loans, days, techs, stores)
+                            loans, days, techs, stores, load_pct)
 
 
 def request_parts(db: Database, to_store: int, from_store: int, part_code: str, qty: int, actor: str) -> int:
@@ -184,7 +191,13 @@ class NetworkOpsPresenter(QObject):
         self.loans.sig_request_requested.connect(self.request_loan)
         if self.status is not None:
             self.status.sig_run_requested.connect(self.run_now)
-        self.dock = window.add_dock("inbox", self.inbox, Qt.DockWidgetArea.RightDockWidgetArea)
+        # In a scroll area: the inbox's list and detail side by side must not widen the dock column it shares with
+        # the alerts (that would squeeze the map); on a narrow dock it scrolls instead.
+        area = QScrollArea()
+        area.setWidgetResizable(True)
+        area.setFrameShape(QFrame.Shape.NoFrame)
+        area.setWidget(self.inbox)
+        self.dock = window.add_dock("inbox", area, Qt.DockWidgetArea.RightDockWidgetArea)
 
     # --- the inbox ----------------------------------------------------------------------------------------------
 
@@ -280,7 +293,7 @@ class NetworkOpsPresenter(QObject):
         else:
             self.parts.set_shortage("", translate("NetworkOps", "没有缺件"), 0, 0, [])
         self.loans.set_proposals(data.store_name, data.loan_days[0], data.loan_days[1], data.loans, data.technicians,
-                                 data.stores)
+                                 data.stores, load_pct=data.load_pct)
 
     def request_parts(self, from_store: int, part_code: str, qty: int) -> None:
         data = self.store_data

@@ -2560,6 +2560,10 @@ It plays the same customers, stores and technicians once the old way and once wi
         <source>正在申请 %1 来支援…</source>
         <translation>Asking for %1…</translation>
     </message>
+    <message>
+        <source>预计负荷 %1%，人手够用，这两天不需要借调技师。</source>
+        <translation>Forecast load %1%: enough hands, no technician needed these two days.</translation>
+    </message>
 </context>
 <context>
     <name>PartsSources</name>

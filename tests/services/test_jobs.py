@@ -163,3 +163,19 @@ def test_scheduler_starts_reschedules_on_a_new_interval_and_stops(database):
 def read_interval_db(database) -> int:
     with database.connect() as c:
         return read_interval(c)
+
+
+def test_the_minute_job_evaluates_alerts_under_a_console_users_login(demo_db):
+    """The console's timer runs as the logged-in user (not the owner): the alert rules must run under that role."""
+    from services.users import as_user, list_users
+
+    db, _ = demo_db
+    with db.connect() as c:
+        region = next(u for u in list_users(c) if u.role == "region")
+    user_db = as_user(db, region)
+    events = []
+    try:
+        Jobs(user_db, region.login, on_event=events.append, rebalance=False, housekeeping=False)._minute()
+    finally:
+        user_db.dispose()
+    assert [e.kind for e in events if e.kind in ("alerts", "error")] == ["alerts"], events

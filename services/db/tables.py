@@ -114,7 +114,8 @@ class Shift(Base):
     work_date: Mapped[date]
     period: Mapped[Range[datetime]] = mapped_column(TSTZRANGE)
     break_period: Mapped[Range[datetime] | None] = mapped_column(TSTZRANGE)
-    __table_args__ = (Index("shift_store_date_ix", "store_id", "work_date"),)
+    __table_args__ = (Index("shift_store_date_ix", "store_id", "work_date"),
+                      Index("shift_date_store_ix", "work_date", "store_id"))
 
 
 class ServiceType(Base):

@@ -32,6 +32,18 @@ from widgets.store_panels import (
 from widgets.timeline import WorkOrderTimelineWidget
 
 
+def scrollable(widget: QWidget, *, horizontal: bool = True) -> QScrollArea:
+    """`widget` in a frameless scroll area: a page or panel with a large minimum size scrolls where it is short of
+    room instead of widening or lengthening what holds it (a dock column, the tabs, the window)."""
+    area = QScrollArea()
+    area.setWidgetResizable(True)
+    area.setFrameShape(QFrame.Shape.NoFrame)
+    if not horizontal:
+        area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+    area.setWidget(widget)
+    return area
+
+
 class PlanningBar(QWidget):
     """The store page's actions: book a customer, re-plan the day (with progress and a cancel button), re-plan by
     itself on events; and one plain sentence saying what the last action did."""
@@ -134,11 +146,7 @@ class StorePageWidget(QWidget):
         lists.addTab(self.bookings, self.tr("今日预约"))
         lists.addTab(self.technicians, self.tr("技师"))
         top = QSplitter(Qt.Orientation.Horizontal)
-        compare_area = QScrollArea()  # on a short screen the comparison scrolls rather than pushing the board off
-        compare_area.setWidgetResizable(True)
-        compare_area.setFrameShape(QFrame.Shape.NoFrame)
-        compare_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        compare_area.setWidget(self.compare)
+        compare_area = scrollable(self.compare, horizontal=False)  # on a short screen it scrolls, the board stays
         compare_area.setMinimumWidth(self.compare.minimumSizeHint().width() + 14)
         top.addWidget(compare_area)
         top.addWidget(lists)

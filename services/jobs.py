@@ -75,6 +75,19 @@ def last_run(conn: psycopg.Connection) -> RebalanceRunInfo | None:
     return _info(conn.execute(f"SELECT {_RUN_COLS} FROM rebalance.last_run()").fetchone())
 
 
+def recent_runs(conn: psycopg.Connection, limit: int = 5) -> list[RebalanceRunInfo]:
+    """The latest runs of any console, newest first, with the requests each one submitted by kind."""
+    rows = conn.execute(f"SELECT {_RUN_COLS} FROM rebalance_run ORDER BY started_at DESC, id DESC LIMIT %s",
+                        (limit,)).fetchall()
+    return [r for r in map(_info, rows) if r is not None]
+
+
+def requests_by_kind(conn: psycopg.Connection, run_id: int) -> dict[str, int]:
+    """How many requests of each kind a run put into the inboxes (as far as the caller may see them)."""
+    return {k: int(n) for k, n in conn.execute(
+        "SELECT kind, count(*) FROM approvals.request_view WHERE run_id = %s GROUP BY kind", (run_id,)).fetchall()}
+
+
 def get_run(conn: psycopg.Connection, run_id: int) -> RebalanceRunInfo | None:
     return _info(conn.execute(f"SELECT {_RUN_COLS} FROM rebalance_run WHERE id = %s", (run_id,)).fetchone())
 

@@ -324,6 +324,12 @@ def load_extra(conn: psycopg.Connection, scenario_id: int) -> dict[str, object]:
     return {} if row is None else dict(row[0])
 
 
+def load_meta(conn: psycopg.Connection, scenario_id: int) -> dict[str, object]:
+    """When and over what a scenario was replayed: days, stores, run_at (for the wall's caption)."""
+    row = conn.execute("SELECT days, stores, created_at FROM scenario WHERE id = %s", (scenario_id,)).fetchone()
+    return {} if row is None else {"days": row[0], "stores": row[1], "run_at": row[2]}
+
+
 def load_stats(conn: psycopg.Connection, scenario_id: int) -> dict[str, object]:
     """What the policy of a scenario did (referrals, loans, parts transfers…), as counted over the replay."""
     row = conn.execute("SELECT params -> 'stats', days FROM scenario WHERE id = %s", (scenario_id,)).fetchone()

@@ -65,22 +65,19 @@ def save_pricing(db: Database, rules: tuple[PricingRule, ...], actor: str) -> tu
 
 
 def fetch_comparison(db: Database) -> tuple[list[ScenarioKpiRow], dict[str, list[float]] | None, dict]:
-    """Runs on a worker thread: the latest replay of each policy (empty when nothing was replayed yet)."""
-    try:
-        from services.replay import load_comparison
-    except ImportError:
-        return [], None, {}
+    """Runs on a worker thread: the latest replay of each policy (empty when nothing was replayed yet), the hourly
+    load profile of each, and when and over what they ran."""
+    from services.replay import load_comparison, load_extra, load_meta
+
     with db.connect() as conn:
         rows = list(load_comparison(conn))
         hourly: dict[str, list[float]] = {}
         meta: dict = {}
-        for policy, profile, days, stores, created in conn.execute("""
-                SELECT DISTINCT ON (s.policy) s.policy, k.extra -> 'hourly_load', s.days, s.stores, s.created_at
-                FROM scenario s JOIN scenario_kpi k ON k.scenario_id = s.id AND k.region_id IS NULL
-                ORDER BY s.policy, s.created_at DESC, s.id DESC""").fetchall():
+        for policy, scenario_id in {r.policy: r.scenario_id for r in rows}.items():
+            profile = load_extra(conn, scenario_id).get("hourly_load")
             if isinstance(profile, list) and profile:
                 hourly[policy] = [float(v) for v in profile]
-            meta.update(days=days, stores=stores, run_at=created)
+            meta.update(load_meta(conn, scenario_id))
     return rows, hourly or None, meta
 
 

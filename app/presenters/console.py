@@ -10,13 +10,13 @@ from datetime import datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, QProcess, Qt, QTimer, Slot
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication, QFrame, QScrollArea, QSplitter, QTabWidget
+from PySide6.QtWidgets import QApplication, QSplitter, QTabWidget
 
 from app import screens
 from app.bridge import EventBridge
 from app.console_window import ConsoleWindow
 from app.navigation import History, Location
-from app.pages import StorePageWidget, WorkOrderPageWidget
+from app.pages import StorePageWidget, WorkOrderPageWidget, scrollable
 from app.presenters.analytics import AnalyticsPresenter
 from app.presenters.booking import BookingPresenter
 from app.presenters.network_ops import NetworkOpsPresenter
@@ -130,14 +130,6 @@ def acknowledge_alert(db: Database, alert_id: int, login: str) -> AlertItem:
 translate = QCoreApplication.translate
 
 
-def _scrollable(widget):
-    """A wide page inside the overview's tabs scrolls instead of widening the tabs (which would squeeze the map)."""
-    area = QScrollArea()
-    area.setWidgetResizable(True)
-    area.setFrameShape(QFrame.Shape.NoFrame)
-    area.setWidget(widget)
-    return area
-
 
 def _region_title(name: str) -> str:
     """'华北大区' — the region's name (data, kept) with the translated word for a region."""
@@ -195,7 +187,7 @@ class ConsolePresenter(QObject):
         tabs.addTab(self.ranking, translate("ConsolePresenter", "排名与差距"))
         tabs.addTab(self.trend, translate("ConsolePresenter", "趋势"))
         self.analytics = AnalyticsPresenter(w, self.runner, self.db, self.user, self.theme)
-        self.scenario_tab = tabs.addTab(_scrollable(self.analytics.scenario), translate("ConsolePresenter", "新旧对比"))
+        self.scenario_tab = tabs.addTab(scrollable(self.analytics.scenario), translate("ConsolePresenter", "新旧对比"))
         self.overview_tabs = tabs
         tabs.currentChanged.connect(self._tab_changed)
         overview.addWidget(tabs)
@@ -222,10 +214,10 @@ class ConsolePresenter(QObject):
         w.sig_pricing_requested.connect(self.analytics.open_pricing)
         self.ops = NetworkOpsPresenter(w, self.runner, self.db, self.user, self.theme, self.store_page)
         w.toolbar.addWidget(self.ops.badge)
-        self.store_page.lists.addTab(_scrollable(self.ops.parts), translate("ConsolePresenter", "缺件调拨"))
-        self.store_page.lists.addTab(_scrollable(self.ops.loans), translate("ConsolePresenter", "技师支援"))
+        self.store_page.lists.addTab(self.ops.parts, translate("ConsolePresenter", "缺件调拨"))
+        self.store_page.lists.addTab(self.ops.loans, translate("ConsolePresenter", "技师支援"))
         if self.ops.status is not None:
-            self.status_tab = self.overview_tabs.addTab(_scrollable(self.ops.status),
+            self.status_tab = self.overview_tabs.addTab(scrollable(self.ops.status),
                                                         translate("ConsolePresenter", "网络调度"))
         self.bridge.sig_job_event.connect(self.ops.job_event)
         if self.user.role in ("hq", "region"):

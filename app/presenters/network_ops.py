@@ -9,8 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Slot
-from PySide6.QtWidgets import QFrame, QScrollArea
 
+from app.pages import scrollable
 from app.tasks import TaskRunner
 from services import catalog
 from services.db.engine import Database
@@ -92,7 +92,7 @@ def fetch_store_network(db: Database, store_id: int) -> StoreNetworkData:
     for today and tomorrow when its forecast load exceeds its capacity."""
     from services.booking._db import execute
     from services.parts import shortages, sources
-    from services.rebalance.proposals import loan_proposals
+    from services.rebalance.proposals import store_loans
 
     today = china_today()
     days = (today, today + timedelta(days=1))
@@ -101,12 +101,8 @@ def fetch_store_network(db: Database, store_id: int) -> StoreNetworkData:
         short = shortages(conn, store_id)
         first = short[0] if short else None
         found = sources(conn, store_id, first.part_code, max(1, first.needed - first.on_hand)) if first else []
-        loans = loan_proposals(conn, store_id, list(days))
-        from services.rebalance.inputs import load_inputs
-
-        own = load_inputs(conn, list(days), store_ids=[store_id])
-        loads = [sd.load / sd.capacity for (sid, _d), sd in own.store_days.items() if sid == store_id and sd.capacity]
-        load_pct = 100.0 * max(loads) if loads else None
+        loans, load = store_loans(conn, store_id, list(days))
+        load_pct = 100.0 * load if load is not None else None
         techs = {int(r[0]): r[1] for r in execute(
             conn, "SELECT id, name FROM technician WHERE id = ANY(%(ids)s)",
             {"ids": [p.technician_id for p in loans if p.technician_id]}).fetchall()}
@@ -140,20 +136,13 @@ def request_loan(db: Database, proposal: Proposal, actor: str) -> int:
 
 def fetch_runs(db: Database) -> tuple[list[RebalanceRunInfo], datetime, dict[str, int]]:
     """The last runs (whoever ran them), the next scheduled slot, and the last run's requests by kind."""
-    from services.jobs import floor_slot, read_interval
+    from services.jobs import floor_slot, read_interval, recent_runs, requests_by_kind
 
     with db.connect() as conn:
-        rows = conn.execute("""SELECT id, slot, trigger, claimed_by, started_at, finished_at, status, proposals,
-                                      seconds, message FROM rebalance_run ORDER BY started_at DESC, id DESC LIMIT 5""")
-        runs = [RebalanceRunInfo(*r) for r in rows.fetchall()]
+        runs = recent_runs(conn)
         interval = read_interval(conn)
-        by_kind: dict[str, int] = {}
-        if runs:
-            by_kind = {k: int(n) for k, n in conn.execute(
-                "SELECT kind, count(*) FROM approvals.request_view WHERE run_id = %s GROUP BY kind",
-                (runs[0].run_id,)).fetchall()}
-    now = datetime.now(UTC)
-    return runs, floor_slot(now, interval) + timedelta(minutes=interval), by_kind
+        by_kind = requests_by_kind(conn, runs[0].run_id) if runs else {}
+    return runs, floor_slot(datetime.now(UTC), interval) + timedelta(minutes=interval), by_kind
 
 
 # --- the presenter -------------------------------------------------------------------------------------------
@@ -193,11 +182,7 @@ class NetworkOpsPresenter(QObject):
             self.status.sig_run_requested.connect(self.run_now)
         # In a scroll area: the inbox's list and detail side by side must not widen the dock column it shares with
         # the alerts (that would squeeze the map); on a narrow dock it scrolls instead.
-        area = QScrollArea()
-        area.setWidgetResizable(True)
-        area.setFrameShape(QFrame.Shape.NoFrame)
-        area.setWidget(self.inbox)
-        self.dock = window.add_dock("inbox", area, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.dock = window.add_dock("inbox", scrollable(self.inbox), Qt.DockWidgetArea.RightDockWidgetArea)
 
     # --- the inbox ----------------------------------------------------------------------------------------------
 

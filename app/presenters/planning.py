@@ -14,7 +14,7 @@ from PySide6.QtCore import QT_TRANSLATE_NOOP, QCoreApplication, QObject, QTimer,
 from app.tasks import TaskRunner
 from services.db.engine import Database
 from services.dispatch.model import Plan, TechRecommendation
-from services.model import DomainError, MoveRefused
+from services.model import DomainError
 from services.network import CHINA
 from services.users import UserInfo
 from widgets.i18n import english
@@ -36,6 +36,7 @@ MOVE_REFUSALS = {
     "bay_busy": QT_TRANSLATE_NOOP("PlanningPresenter", "这个工位这段时间已经有活了。"),
     "tech_busy": QT_TRANSLATE_NOOP("PlanningPresenter", "这位技师这段时间已经有活了。"),
     "conflict": QT_TRANSLATE_NOOP("PlanningPresenter", "和其他计划冲突，请换个时间。"),
+    "unplanned": QT_TRANSLATE_NOOP("PlanningPresenter", "这辆车还没有排进计划，请先在门店页点“重新排班”。"),
 }
 
 
@@ -122,19 +123,10 @@ def replan_store(db: Database, solver: SolverProcess, store_id: int, actor: str,
 def move_on_board(db: Database, reservation_id: int, lane_kind: str, lane_id: int, start: datetime,
                   actor: str) -> None:
     """Runs on a worker thread: the planner dragged a planned booking to another bay or technician or time."""
-    from services.booking.plan_store import move_reservation
+    from services.booking.plan_store import move_to_lane
 
     with db.engine.begin() as conn:
-        row = conn.exec_driver_sql("SELECT bay_id, technician_id FROM reservation WHERE id = %(id)s",
-                                   {"id": reservation_id}).one_or_none()
-        if row is None:
-            raise MoveRefused(translate("PlanningPresenter", "这条计划已不存在，请刷新看板。"))
-        bay_id, tech_id = row
-        if lane_kind == "bay":
-            bay_id = lane_id
-        else:
-            tech_id = lane_id
-        move_reservation(conn, reservation_id, bay_id, tech_id, start, actor)
+        move_to_lane(conn, reservation_id, lane_kind, lane_id, start, actor)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,34 +139,24 @@ class TechChoice:
 
 def recommend_technicians(db: Database, work_order_id: int, now: datetime | None = None) -> TechChoice:
     """Runs on a worker thread: the ranked technicians for a waiting work order, with their names."""
-    from services.booking._db import execute
-    from services.booking.technicians import recommend_for_work_order
+    from services.booking.technicians import work_order_technicians
 
     with db.engine.connect() as conn:
-        items = recommend_for_work_order(conn, work_order_id, now=now)
-        names = {int(r[0]): r[1] for r in execute(conn, "SELECT id, name FROM technician WHERE id = ANY(%(ids)s)",
-                                                  {"ids": [i.tech_id for i in items]}).fetchall()}
-        plate = execute(conn, "SELECT v.plate FROM work_order w JOIN vehicle v ON v.id = w.vehicle_id "
-                              "WHERE w.id = %(id)s", {"id": work_order_id}).fetchone()
-    return TechChoice(work_order_id, plate[0] if plate else str(work_order_id), tuple(items), names)
+        label, items, names = work_order_technicians(conn, work_order_id, now=now)
+    return TechChoice(work_order_id, label, tuple(items), names)
 
 
 def assign_technician(db: Database, work_order_id: int, tech_id: int, start_minute: int | None, actor: str,
                       now: datetime | None = None) -> datetime:
     """Runs on a worker thread: give the waiting work order's planned job to this technician, at his earliest start
     (the same checks as a drag on the board). Returns the new start."""
-    from services.booking._db import at_minute, execute
-    from services.booking.plan_store import move_reservation
+    from services.booking._db import at_minute
+    from services.booking.plan_store import assign_planned_job
 
     now = now or datetime.now(CHINA)
+    start = at_minute(now.astimezone(CHINA).date(), start_minute) if start_minute is not None else None
     with db.engine.begin() as conn:
-        row = execute(conn, "SELECT id, bay_id, lower(period) FROM reservation WHERE work_order_id = %(w)s "
-                            "AND status = 'held'", {"w": work_order_id}).fetchone()
-        if row is None:
-            raise DomainError(translate("PlanningPresenter", "这辆车还没有排进计划，请先在门店页点“重新排班”。"))
-        start = at_minute(now.astimezone(CHINA).date(), start_minute) if start_minute is not None else row[2]
-        move_reservation(conn, int(row[0]), int(row[1]), tech_id, start, actor)
-        return start
+        return assign_planned_job(conn, work_order_id, tech_id, start, actor)
 
 
 class PlanningPresenter(QObject):

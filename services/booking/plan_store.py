@@ -33,7 +33,7 @@ NOTICE_MIN_GAIN = 15  # minutes earlier before a customer is told to come earlie
 
 class PlanMoveRefused(MoveRefused):
     """A move the database refused; `reason` is a stable code: unknown, released, past, bay_unknown, bay_kind,
-    tech_unknown, skill, store_hours, off_shift, break, bay_busy, tech_busy, conflict."""
+    tech_unknown, skill, store_hours, off_shift, break, bay_busy, tech_busy, conflict, unplanned."""
 
     def __init__(self, message: str, reason: str, hint: str | None = None) -> None:
         super().__init__(message)
@@ -274,3 +274,32 @@ def board_plan(conn: Conn, store_id: int, day: date) -> list[BoardReservation]:
         ORDER BY lower(r.period), r.id""", {"s": store_id, "d0": midnight(day)}).fetchall()
     return [BoardReservation(int(r[0]), int(r[1]), int(r[2]), r[3], r[4], r[5], bool(r[6]), r[7], r[8], bool(r[9]))
             for r in rows]
+
+
+def move_to_lane(conn: Conn, reservation_id: int, lane_kind: str, lane_id: int, start: datetime,
+                 actor: str) -> None:
+    """A drag on the day board: the planned job goes to another bay (lane_kind 'bay') or technician
+    ('technician') and/or another start; the other resource stays. Same checks as move_reservation."""
+    row = execute(conn, "SELECT bay_id, technician_id FROM reservation WHERE id = %(id)s",
+                  {"id": reservation_id}).fetchone()
+    if row is None:
+        raise PlanMoveRefused("This planned job no longer exists.", "unknown", "Refresh the board.")
+    bay_id, tech_id = int(row[0]), int(row[1])
+    if lane_kind == "bay":
+        bay_id = lane_id
+    else:
+        tech_id = lane_id
+    move_reservation(conn, reservation_id, bay_id, tech_id, start, actor)
+
+
+def assign_planned_job(conn: Conn, work_order_id: int, technician_id: int, start: datetime | None,
+                       actor: str) -> datetime:
+    """Give a waiting work order's planned job to a technician (at `start`, or its planned start), keeping its bay;
+    the same checks as a drag on the board. Returns the start. Not in the plan yet: PlanMoveRefused 'unplanned'."""
+    row = execute(conn, "SELECT id, bay_id, lower(period) FROM reservation WHERE work_order_id = %(w)s "
+                        "AND status = 'held'", {"w": work_order_id}).fetchone()
+    if row is None:
+        raise PlanMoveRefused("This vehicle is not in the plan yet.", "unplanned", "Re-plan the day first.")
+    at = start or row[2]
+    move_reservation(conn, int(row[0]), int(row[1]), technician_id, at, actor)
+    return at

@@ -25,3 +25,14 @@ def recommend_for_work_order(conn: Conn, work_order_id: int, now: datetime | Non
                           "technician.")
     problem, _ctx = load_problem(conn, int(row[0]), now.astimezone(CHINA).date(), now=now)
     return recommend_technicians(problem, 2 * work_order_id)
+
+
+def work_order_technicians(conn: Conn, work_order_id: int, now: datetime | None = None
+                           ) -> tuple[str, list[TechRecommendation], dict[int, str]]:
+    """For the work order page: (the vehicle's plate, the ranked technicians, their names)."""
+    items = recommend_for_work_order(conn, work_order_id, now=now)
+    names = {int(r[0]): r[1] for r in execute(conn, "SELECT id, name FROM technician WHERE id = ANY(%(ids)s)",
+                                              {"ids": [i.tech_id for i in items]}).fetchall()}
+    plate = execute(conn, "SELECT v.plate FROM work_order w JOIN vehicle v ON v.id = w.vehicle_id "
+                          "WHERE w.id = %(id)s", {"id": work_order_id}).fetchone()
+    return (plate[0] if plate else str(work_order_id)), items, names

@@ -200,11 +200,23 @@ def loan_proposals(conn: Conn, store_id: int, days: int | Sequence[date] | None 
     exceeds its capacity: per day the best `limit` candidates (the needed skill, the lender staying under-loaded),
     each with the expected wait reduction at the store and the cost at the lender. Empty on days the store is not
     overloaded. Runs on a worker thread."""
+    return store_loans(conn, store_id, days, params=params, limit=limit)[0]
+
+
+def store_loans(conn: Conn, store_id: int, days: int | Sequence[date] | None = 1, *,
+                params: Params | None = None, limit: int = 5) -> tuple[list[Proposal], float | None]:
+    """loan_proposals and the store's highest forecast load over the days (share of its capacity, None when it has
+    no capacity those days), from one read of the inputs — what the store page's loans tab shows."""
     p = params or Params()
     near = _near(conn, store_id, p.loan_km)
     inputs = load_inputs(conn, days, p, store_ids=[store_id, *near])
     if store_id not in inputs.stores:
-        return []
+        return [], None
+    loads = [sd.load / sd.capacity for (sid, _day), sd in inputs.store_days.items() if sid == store_id and sd.capacity]
+    return _loans(inputs, store_id, p, limit), (max(loads) if loads else None)
+
+
+def _loans(inputs: NetworkInputs, store_id: int, p: Params, limit: int) -> list[Proposal]:
     out: list[Proposal] = []
     for day in inputs.days:
         d = _day_copy(inputs, day)

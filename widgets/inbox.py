@@ -343,6 +343,108 @@ def message_label() -> QLabel:
 
 # --- the impact bars -----------------------------------------------------------------------------------------------
 
+
+class RequestCardsPanel(QWidget):
+    """A panel of cards with a request button each (parts sources, technician loans): a title, a headline and a detail
+    line, a message line that says what happened, and the cards in a scroll area. Subclasses make the cards (each
+    with a `request_button`); `_begin_request(text)` while a request is on its way, then show_requested/show_error."""
+
+    def __init__(self, title: str, title_en: str, empty_text: str, theme_name: str = "light",
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("panel")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setFont(theme.font(self, BODY_PX))
+        self._pal = theme.palette(theme_name)
+        self.cards: list[QWidget] = []
+        title_label = QLabel(title, objectName="panelTitle")
+        title_en_label = QLabel(title_en, objectName="panelTitleEn")
+        title_en_label.setVisible(not english())
+        header = QHBoxLayout()
+        header.setSpacing(10)
+        header.addWidget(title_label, 0, Qt.AlignmentFlag.AlignBaseline)
+        header.addWidget(title_en_label, 0, Qt.AlignmentFlag.AlignBaseline)
+        header.addStretch(1)
+        self.headline = QLabel("", objectName="big")
+        self.headline.setWordWrap(True)
+        self.detail = QLabel("", objectName="dim")
+        self.detail.setWordWrap(True)
+        self.message_label = message_label()
+        self.empty_label = QLabel(empty_text, objectName="hint")
+        self.empty_label.setWordWrap(True)
+        box = QWidget(objectName="list")
+        self._cards_layout = QVBoxLayout(box)
+        self._cards_layout.setContentsMargins(0, 0, 6, 0)
+        self._cards_layout.setSpacing(8)
+        self._cards_layout.addWidget(self.empty_label)
+        self._cards_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        scroll.setWidget(box)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 14)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.detail)
+        layout.addWidget(self.message_label)
+        layout.addWidget(scroll, 1)
+        self.setStyleSheet(inbox_css(self._pal))
+
+    @property
+    def pal(self) -> theme.Palette:
+        return self._pal
+
+    @property
+    def message(self) -> str:
+        return self.message_label.text() if not self.message_label.isHidden() else ""
+
+    def _clear_cards(self) -> None:
+        for card in self.cards:
+            self._cards_layout.removeWidget(card)
+            card.deleteLater()
+        self.cards = []
+        self.message_label.hide()
+
+    def _add_card(self, card: QWidget) -> None:
+        self._cards_layout.insertWidget(self._cards_layout.count() - 1, card)
+        self.cards.append(card)
+
+    def _begin_request(self, text: str) -> None:
+        for c in self.cards:
+            c.request_button.setEnabled(False)
+        self._show_message(text, "info")
+
+    def _can_request(self, card: QWidget) -> bool:
+        return True
+
+    @Slot(str)
+    def show_requested(self, text: str) -> None:
+        """The request was sent: say so; the buttons work again (another card can be asked too)."""
+        self._enable()
+        self._show_message(text, "good")
+
+    @Slot(str)
+    def show_error(self, text: str) -> None:
+        self._enable()
+        self._show_message(text, "bad")
+
+    @Slot(str)
+    def set_theme(self, name: str) -> None:
+        self._pal = theme.palette(name)
+        self.setStyleSheet(inbox_css(self._pal))
+
+    def _enable(self) -> None:
+        for c in self.cards:
+            c.request_button.setEnabled(self._can_request(c))
+
+    def _show_message(self, text: str, tone: str) -> None:
+        self.message_label.setText(text)
+        set_tone(self.message_label, tone)
+        self.message_label.setVisible(bool(text))
+        repolish(self.message_label)
+
 class ImpactBars(QWidget):
     """The impact estimate as a few labelled bars (少等 40 分钟, 费用 ¥120 …), each on its own scale: the largest
     value among the requests on screen (or a floor), so bars compare requests at a glance."""

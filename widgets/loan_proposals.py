@@ -12,16 +12,13 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QVBoxLayout,
     QWidget,
 )
 
 from services.model import Proposal
-from widgets import theme
 from widgets.i18n import arg, english
-from widgets.inbox import ImpactBars, inbox_css, message_label, repolish, set_tone
-from widgets.store_panels import BODY_PX
+from widgets.inbox import ImpactBars, RequestCardsPanel
 
 translate = QCoreApplication.translate
 _CTX = "LoanProposals"  # the translation context (a name, so lupdate does not take it for a source text)
@@ -100,7 +97,7 @@ class ProposalCard(QFrame):
 OVERLOADED_PCT = 90.0  # below this forecast load a store needs no loan (services.rebalance Params.overload_at)
 
 
-class LoanProposalsWidget(QWidget):
+class LoanProposalsWidget(RequestCardsPanel):
     """Technicians who could help an overloaded store on given days, best first, one click to ask for one.
 
     Signals: sig_request_requested(Proposal) — ask for this loan (the proposal as given to set_proposals).
@@ -110,50 +107,10 @@ class LoanProposalsWidget(QWidget):
     sig_request_requested = Signal(object)
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("panel")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setFont(theme.font(self, BODY_PX))
-        self._pal = theme.palette(theme_name)
-        self.cards: list[ProposalCard] = []
-        title = QLabel(translate("LoanProposals", "应急支援"), objectName="panelTitle")
-        title_en = QLabel("Technician loans", objectName="panelTitleEn")
-        title_en.setVisible(not english())
-        header = QHBoxLayout()
-        header.setSpacing(10)
-        header.addWidget(title, 0, Qt.AlignmentFlag.AlignBaseline)
-        header.addWidget(title_en, 0, Qt.AlignmentFlag.AlignBaseline)
-        header.addStretch(1)
-        self.store_label = QLabel("", objectName="big")
-        self.store_label.setWordWrap(True)
-        self.load_label = QLabel("", objectName="dim")
-        self.load_label.setWordWrap(True)
-        self.message_label = message_label()
-        self.empty_label = QLabel(translate("LoanProposals", "选一家忙不过来的门店和日期，这里列出附近能来支援的技师。"), objectName="hint")
-        self.empty_label.setWordWrap(True)
-        box = QWidget(objectName="list")
-        self._cards_layout = QVBoxLayout(box)
-        self._cards_layout.setContentsMargins(0, 0, 6, 0)
-        self._cards_layout.setSpacing(8)
-        self._cards_layout.addWidget(self.empty_label)
-        self._cards_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(box)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 14)
-        layout.setSpacing(8)
-        layout.addLayout(header)
-        layout.addWidget(self.store_label)
-        layout.addWidget(self.load_label)
-        layout.addWidget(self.message_label)
-        layout.addWidget(scroll, 1)
-        self.setStyleSheet(inbox_css(self._pal))
-
-    @property
-    def pal(self) -> theme.Palette:
-        return self._pal
+        super().__init__(translate("LoanProposals", "应急支援"), "Technician loans",
+                         translate("LoanProposals", "选一家忙不过来的门店和日期，这里列出附近能来支援的技师。"), theme_name,
+                         parent)
+        self.store_label, self.load_label = self.headline, self.detail
 
     @Slot(str, object, object, object, object, object)
     def set_proposals(self, store_name: str, day_from: date, day_to: date, proposals: Sequence[Proposal],
@@ -162,17 +119,13 @@ class LoanProposalsWidget(QWidget):
         """The proposals (best first) for `store_name` over [day_from, day_to]. `technicians` and `stores` map ids
         to names, `skills` technician ids to a short skills line ('保养、电气 · 4 级'); `load_pct` is the store's
         forecast load in % of its capacity (shown when given)."""
-        for card in self.cards:
-            self._cards_layout.removeWidget(card)
-            card.deleteLater()
-        self.cards = []
+        self._clear_cards()
         self.store_label.setText(f"{store_name} · {day_range_text(day_from, day_to)}")
         self.load_label.setText(
             arg(translate("LoanProposals", "预计负荷 %1%，人手不够。下面是附近有空的技师："), f"{load_pct:.0f}") if load_pct is not None
             else translate("LoanProposals", "附近有空、会做这些活的技师："))
         relaxed = load_pct is not None and load_pct < OVERLOADED_PCT
         self.load_label.setVisible(bool(proposals) or (load_pct is not None and not relaxed))
-        self.message_label.hide()
         if not proposals and relaxed:
             self.empty_label.setText(arg(translate("LoanProposals", "预计负荷 %1%，人手够用，这两天不需要借调技师。"),
                                          f"{load_pct:.0f}"))
@@ -189,50 +142,21 @@ class LoanProposalsWidget(QWidget):
             tid = p.technician_id
             name = technicians.get(tid) or arg(translate("LoanProposals", "技师 #%1"), tid)
             store = stores.get(p.from_store_id) or arg(translate("LoanProposals", "门店 #%1"), p.from_store_id)
-            card = ProposalCard(self, p, name, skills.get(tid, ""), store, scale)
-            self._cards_layout.insertWidget(self._cards_layout.count() - 1, card)
-            self.cards.append(card)
+            self._add_card(ProposalCard(self, p, name, skills.get(tid, ""), store, scale))
 
     def request(self, proposal: Proposal) -> None:
         """申请支援 for `proposal` (what a card's button does)."""
         card = next((c for c in self.cards if c.proposal is proposal), None)
         if card is None:
             return
-        for c in self.cards:
-            c.request_button.setEnabled(False)
-        self._show_message(arg(translate("LoanProposals", "正在申请 %1 来支援…"), card.name_label.text()), "info")
+        self._begin_request(arg(translate("LoanProposals", "正在申请 %1 来支援…"), card.name_label.text()))
         self.sig_request_requested.emit(proposal)
 
     @Slot(str)
-    def show_requested(self, text: str) -> None:
-        self._enable()
-        self._show_message(text, "good")
-
-    @Slot(str)
-    def show_error(self, text: str) -> None:
-        self._enable()
-        self._show_message(text, "bad")
-
-    @property
-    def message(self) -> str:
-        return self.message_label.text() if not self.message_label.isHidden() else ""
-
-    @Slot(str)
     def set_theme(self, name: str) -> None:
-        self._pal = theme.palette(name)
-        self.setStyleSheet(inbox_css(self._pal))
+        super().set_theme(name)
         for c in self.cards:
             c.impact_bars.set_palette(self._pal)
-
-    def _enable(self) -> None:
-        for c in self.cards:
-            c.request_button.setEnabled(True)
-
-    def _show_message(self, text: str, tone: str) -> None:
-        self.message_label.setText(text)
-        set_tone(self.message_label, tone)
-        self.message_label.setVisible(bool(text))
-        repolish(self.message_label)
 
 
 __all__ = ["LOAN_METRICS", "LoanProposalsWidget", "ProposalCard", "day_range_text"]

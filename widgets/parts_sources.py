@@ -11,17 +11,14 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
-    QScrollArea,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
 from services.model import PartsSource
-from widgets import theme
-from widgets.i18n import arg, english
-from widgets.inbox import inbox_css, message_label, repolish, set_tone
-from widgets.store_panels import BODY_PX
+from widgets.i18n import arg
+from widgets.inbox import RequestCardsPanel
 from widgets.tech_recommend import reason_text
 
 translate = QCoreApplication.translate
@@ -92,7 +89,7 @@ class SourceCard(QFrame):
         return " · ".join([arg(translate("PartsSources", "%1 公里"), f"{s.distance_km:.1f}"), arg(translate("PartsSources", "有货 %1 件"), s.on_hand)])
 
 
-class PartsSourcesWidget(QWidget):
+class PartsSourcesWidget(RequestCardsPanel):
     """The nearby stores that have a part this store lacks, nearest useful first, one click to ask for it.
 
     Signals: sig_request_requested(int store_id, str part_code, int qty) — ask that store for `qty` of the part.
@@ -102,111 +99,39 @@ class PartsSourcesWidget(QWidget):
     sig_request_requested = Signal(int, str, int)
 
     def __init__(self, theme_name: str = "light", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("panel")
-        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
-        self.setFont(theme.font(self, BODY_PX))
-        self._pal = theme.palette(theme_name)
+        super().__init__(translate("PartsSources", "附近有货的门店"), "Nearby stores with the part",
+                         translate("PartsSources", "选一个缺的配件，这里列出附近有货的门店。"), theme_name, parent)
+        self.shortage_label, self.need_label = self.headline, self.detail
         self._part_code = ""
         self._short = 0
-        self.cards: list[SourceCard] = []
-        title = QLabel(translate("PartsSources", "附近有货的门店"), objectName="panelTitle")
-        title_en = QLabel("Nearby stores with the part", objectName="panelTitleEn")
-        title_en.setVisible(not english())
-        header = QHBoxLayout()
-        header.setSpacing(10)
-        header.addWidget(title, 0, Qt.AlignmentFlag.AlignBaseline)
-        header.addWidget(title_en, 0, Qt.AlignmentFlag.AlignBaseline)
-        header.addStretch(1)
-        self.shortage_label = QLabel("", objectName="big")
-        self.shortage_label.setWordWrap(True)
-        self.need_label = QLabel("", objectName="dim")
-        self.need_label.setWordWrap(True)
-        self.message_label = message_label()
-        self.empty_label = QLabel(translate("PartsSources", "选一个缺的配件，这里列出附近有货的门店。"), objectName="hint")
-        self.empty_label.setWordWrap(True)
-        box = QWidget(objectName="list")
-        self._cards_layout = QVBoxLayout(box)
-        self._cards_layout.setContentsMargins(0, 0, 6, 0)
-        self._cards_layout.setSpacing(8)
-        self._cards_layout.addWidget(self.empty_label)
-        self._cards_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(box)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 14)
-        layout.setSpacing(8)
-        layout.addLayout(header)
-        layout.addWidget(self.shortage_label)
-        layout.addWidget(self.need_label)
-        layout.addWidget(self.message_label)
-        layout.addWidget(scroll, 1)
-        self.setStyleSheet(inbox_css(self._pal))
 
     @Slot(str, str, int, int, object)
     def set_shortage(self, part_code: str, part_name: str, needed: int, on_hand: int,
                      sources: Sequence[PartsSource]) -> None:
         """The part short at this store (`needed` for the work booked, `on_hand` in stock) and the stores that
         have it, in the order given (the service ranks them)."""
-        for card in self.cards:
-            self._cards_layout.removeWidget(card)
-            card.deleteLater()
-        self.cards = []
+        self._clear_cards()
         self._part_code = part_code
         self._short = max(0, needed - on_hand)
         self.shortage_label.setText(arg(translate("PartsSources", "缺件：%1（%2）"), part_name, part_code))
         self.need_label.setText(
             arg(translate("PartsSources", "需要 %1 件，店里有 %2 件，还差 %3 件。"), needed, on_hand, self._short))
-        self.message_label.hide()
         if not sources:
             self.empty_label.setText(translate("PartsSources", "附近门店都没有多余的这个配件。可以找配件中心订货。"))
         self.empty_label.setVisible(not sources)
         for source in sources:
-            card = SourceCard(self, source, max(1, self._short))
-            self._cards_layout.insertWidget(self._cards_layout.count() - 1, card)
-            self.cards.append(card)
+            self._add_card(SourceCard(self, source, max(1, self._short)))
 
     def request(self, store_id: int, qty: int) -> None:
         """申请调拨 from `store_id` (what the card's button does)."""
         card = next((c for c in self.cards if c.source.store_id == store_id), None)
         if card is None or qty <= 0 or qty > card.source.can_spare:
             return
-        for c in self.cards:
-            c.request_button.setEnabled(False)
-        self._show_message(arg(translate("PartsSources", "正在向 %1 申请 %2 件…"), card.source.store_name, qty), "info")
+        self._begin_request(arg(translate("PartsSources", "正在向 %1 申请 %2 件…"), card.source.store_name, qty))
         self.sig_request_requested.emit(store_id, self._part_code, qty)
 
-    @Slot(str)
-    def show_requested(self, text: str) -> None:
-        """The request was sent: say so; the buttons work again (another source can be asked too)."""
-        self._enable()
-        self._show_message(text, "good")
-
-    @Slot(str)
-    def show_error(self, text: str) -> None:
-        self._enable()
-        self._show_message(text, "bad")
-
-    @property
-    def message(self) -> str:
-        return self.message_label.text() if not self.message_label.isHidden() else ""
-
-    @Slot(str)
-    def set_theme(self, name: str) -> None:
-        self._pal = theme.palette(name)
-        self.setStyleSheet(inbox_css(self._pal))
-
-    def _enable(self) -> None:
-        for c in self.cards:
-            c.request_button.setEnabled(c.source.can_spare > 0)
-
-    def _show_message(self, text: str, tone: str) -> None:
-        self.message_label.setText(text)
-        set_tone(self.message_label, tone)
-        self.message_label.setVisible(bool(text))
-        repolish(self.message_label)
+    def _can_request(self, card: QWidget) -> bool:
+        return card.source.can_spare > 0
 
 
 __all__ = ["PartsSourcesWidget", "SourceCard", "days_text"]

@@ -4,15 +4,11 @@ drag a planned job on the board, and the off-peak rules and the replay tab."""
 
 from __future__ import annotations
 
-import threading
 from datetime import datetime, time, timedelta
 
 import psycopg
 import pytest
-from PySide6.QtCore import QSettings
 
-from app.bootstrap import App
-from app.settings import UiSettings
 from services.network import CHINA, china_today
 
 STORE = 1
@@ -53,26 +49,6 @@ def rostered(demo_db):
         c.execute("DELETE FROM shift WHERE id = ANY(%s)", (ids,))
         c.execute("UPDATE store SET lat = %s, lon = %s WHERE id = %s", (moved[1], moved[2], moved[0]))
         c.commit()
-
-
-@pytest.fixture
-def make_app(qtbot, demo_db, tmp_path):
-    db, _ = demo_db
-    url = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    apps = []
-
-    def make(user: str) -> App:
-        settings = UiSettings(QSettings(str(tmp_path / f"{user}.ini"), QSettings.Format.IniFormat))
-        app = App(url, user=user, settings=settings, theme="light")
-        apps.append(app)
-        qtbot.waitUntil(lambda: app.presenter is not None and app.presenter.refreshes > 0, timeout=30000)
-        qtbot.addWidget(app.window)
-        return app
-
-    yield make
-    for app in apps:
-        app.shutdown()
-    assert not [t for t in threading.enumerate() if t.name == "db-listener" and t.is_alive()]
 
 
 def test_an_advisor_books_a_recommended_slot_and_loses_one_to_a_colleague(make_app, rostered, demo_db, qtbot):

@@ -3,35 +3,9 @@ write and see it arrive, acknowledge nothing by mistake, close cleanly."""
 
 from __future__ import annotations
 
-import threading
 import uuid
 
 import psycopg
-import pytest
-from PySide6.QtCore import QSettings
-
-from app.bootstrap import App
-from app.settings import UiSettings
-
-
-@pytest.fixture
-def make_app(qtbot, demo_db, tmp_path):
-    db, _ = demo_db
-    url = db.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    apps = []
-
-    def make(user: str) -> App:
-        settings = UiSettings(QSettings(str(tmp_path / f"{user}.ini"), QSettings.Format.IniFormat))
-        app = App(url, user=user, settings=settings, theme="dark")
-        apps.append(app)
-        qtbot.waitUntil(lambda: app.presenter is not None and app.presenter.refreshes > 0, timeout=30000)
-        qtbot.addWidget(app.window)
-        return app
-
-    yield make
-    for app in apps:
-        app.shutdown()
-    assert not [t for t in threading.enumerate() if t.name == "db-listener" and t.is_alive()]
 
 
 def test_hq_sees_the_nation_and_drills_down_with_back_and_forward(make_app):

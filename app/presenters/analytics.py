@@ -37,13 +37,12 @@ class PricingData:
 
 def fetch_pricing(db: Database, region_code: str | None) -> PricingData:
     """Runs on a worker thread: the rules and the load by hour in the week before and the week since they changed."""
-    from services.booking._db import execute
-    from services.booking.rules import load_rules
+    from services.booking.rules import load_rules, rules_changed_at
 
     today = china_today()
     with db.engine.connect() as conn:
         rules = load_rules(conn)
-        changed = execute(conn, "SELECT max(updated_at) FROM pricing_rule").fetchone()[0]
+        changed = rules_changed_at(conn)
         # Whole days only: the week before the rules last changed and the days since (up to a week); when they
         # changed today (or never), the last complete week against the one before it.
         yesterday = today - timedelta(days=1)

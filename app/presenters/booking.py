@@ -19,31 +19,17 @@ log = logging.getLogger(__name__)
 translate = QCoreApplication.translate
 
 
-def customer_location(conn, plate: str | None, store_id: int | None) -> tuple[float, float]:
-    """Where to recommend from: the customer's home when the plate is known, else the store on screen, else the
-    first store the user may see."""
-    from services.booking._db import execute
-
-    if plate:
-        row = execute(conn, """SELECT c.home_lat, c.home_lon FROM vehicle v JOIN customer c ON c.id = v.customer_id
-                               WHERE v.plate = upper(replace(trim(%(p)s), ' ', ''))""", {"p": plate}).fetchone()
-        if row is not None and row[0] is not None:
-            return float(row[0]), float(row[1])
-    row = execute(conn, "SELECT lat, lon FROM store WHERE (%(s)s::integer IS NULL OR id = %(s)s) AND active "
-                        "ORDER BY id LIMIT 1", {"s": store_id}).fetchone()
-    if row is None:
-        raise DomainError(translate("BookingPresenter", "找不到可推荐的门店，请检查您的权限范围。"))
-    return float(row[0]), float(row[1])
-
-
 def recommend(db: Database, request: dict) -> list[StoreRecommendation]:
     """Runs on a worker thread. Opened for a store, the others say how much sooner they can start (a referral)."""
-    from services.booking.recommend import recommend_stores, with_time_saved
+    from services.booking.recommend import customer_location, recommend_stores, with_time_saved
 
     with db.engine.connect() as conn:
         lat, lon = request.get("lat"), request.get("lon")
         if lat is None or lon is None:
-            lat, lon = customer_location(conn, request.get("plate"), request.get("store_id"))
+            try:
+                lat, lon = customer_location(conn, request.get("plate"), request.get("store_id"))
+            except DomainError:
+                raise DomainError(translate("BookingPresenter", "找不到可推荐的门店，请检查您的权限范围。")) from None
         recs = recommend_stores(conn, lat, lon, list(request["service_codes"]), request["window_start"],
                                 request["window_end"], limit=5)
         return with_time_saved(recs, request.get("store_id"))

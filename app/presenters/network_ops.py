@@ -90,26 +90,19 @@ class StoreNetworkData:
 def fetch_store_network(db: Database, store_id: int) -> StoreNetworkData:
     """The store's biggest parts shortage with the nearby stores that can spare it, and technician loan proposals
     for today and tomorrow when its forecast load exceeds its capacity."""
-    from services.booking._db import execute
     from services.parts import shortages, sources
-    from services.rebalance.proposals import store_loans
+    from services.rebalance.proposals import proposal_names, store_loans
 
     today = china_today()
     days = (today, today + timedelta(days=1))
     with db.connect() as conn:
-        name = execute(conn, "SELECT name_zh FROM store WHERE id = %(s)s", {"s": store_id}).fetchone()
         short = shortages(conn, store_id)
         first = short[0] if short else None
         found = sources(conn, store_id, first.part_code, max(1, first.needed - first.on_hand)) if first else []
         loans, load = store_loans(conn, store_id, list(days))
         load_pct = 100.0 * load if load is not None else None
-        techs = {int(r[0]): r[1] for r in execute(
-            conn, "SELECT id, name FROM technician WHERE id = ANY(%(ids)s)",
-            {"ids": [p.technician_id for p in loans if p.technician_id]}).fetchall()}
-        stores = {int(r[0]): r[1] for r in execute(
-            conn, "SELECT id, name_zh FROM store WHERE id = ANY(%(ids)s)",
-            {"ids": [p.from_store_id for p in loans]}).fetchall()}
-    return StoreNetworkData(store_id, name[0] if name else str(store_id),
+        techs, stores = proposal_names(conn, loans, store_id)
+    return StoreNetworkData(store_id, stores.get(store_id, str(store_id)),
                             (first.part_code, first.needed, first.on_hand) if first else None, len(short), found,
                             loans, days, techs, stores, load_pct)
 

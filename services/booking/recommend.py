@@ -222,3 +222,18 @@ def with_time_saved(recs: Sequence[StoreRecommendation], origin_store_id: int | 
             line = Reason("time_saved", 0.0, f"比本店早 {saved} 分钟开工", f"Starts {saved} min sooner than your store")
         out.append(replace(r, reasons=(*r.reasons, line)))
     return out
+
+
+def customer_location(conn: Conn, plate: str | None, store_id: int | None) -> tuple[float, float]:
+    """Where to recommend from: the customer's home when the plate is known, else the store the advisor is at (or
+    the first store the user may see)."""
+    if plate:
+        row = execute(conn, """SELECT c.home_lat, c.home_lon FROM vehicle v JOIN customer c ON c.id = v.customer_id
+                               WHERE v.plate = upper(replace(trim(%(p)s), ' ', ''))""", {"p": plate}).fetchone()
+        if row is not None and row[0] is not None:
+            return float(row[0]), float(row[1])
+    row = execute(conn, "SELECT lat, lon FROM store WHERE (%(s)s::integer IS NULL OR id = %(s)s) AND active "
+                        "ORDER BY id LIMIT 1", {"s": store_id}).fetchone()
+    if row is None:
+        raise DomainError("No store to recommend from is within your scope.")
+    return float(row[0]), float(row[1])

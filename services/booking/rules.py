@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from datetime import datetime
 
 from services.booking._db import DB_ERRORS, Conn, execute, savepoint, sql_error
 from services.booking.pricing import validate
@@ -16,6 +17,11 @@ def load_rules(conn: Conn) -> tuple[PricingRule, ...]:
                          "FROM pricing_rule ORDER BY id").fetchall()
     return tuple(PricingRule(int(r[0]), r[1], float(r[2]), float(r[3]), tuple(int(d) for d in r[4]), int(r[5]),
                              int(r[6]), bool(r[7])) for r in rows)
+
+
+def rules_changed_at(conn: Conn) -> datetime | None:
+    """When HQ last changed the off-peak rules (None: never since they were installed)."""
+    return execute(conn, "SELECT max(updated_at) FROM pricing_rule").fetchone()[0]
 
 
 def save_rules(conn: Conn, rules: Sequence[PricingRule], actor: str) -> tuple[PricingRule, ...]:

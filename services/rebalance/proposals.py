@@ -260,3 +260,16 @@ def _near(conn: Conn, store_id: int, radius_km: float) -> list[int]:
         if sid != store_id and 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a))) <= radius_km:
             out.append(int(sid))
     return out
+
+
+def proposal_names(conn: Conn, proposals: Sequence[Proposal], *store_ids: int
+                   ) -> tuple[dict[int, str], dict[int, str]]:
+    """(technician id → name, store id → name) for showing proposals (and the stores given); what the caller's scope
+    lets them read."""
+    from services.rebalance.inputs import _rows
+
+    techs = {int(r[0]): r[1] for r in _rows(conn, "SELECT id, name FROM technician WHERE id = ANY(%(ids)s)",
+                                            {"ids": [p.technician_id for p in proposals if p.technician_id]})}
+    stores = {int(r[0]): r[1] for r in _rows(conn, "SELECT id, name_zh FROM store WHERE id = ANY(%(ids)s)",
+                                             {"ids": sorted({p.from_store_id for p in proposals} | set(store_ids))})}
+    return techs, stores
